@@ -42,8 +42,7 @@ private:
 
 QDebug operator<<(QDebug dbg, const Credentials &c);
 
-// Replaces every occurrence of the secret (and of the API-Sign header value) in text bound for
-// a log or an error message.
+// Replaces every occurrence of the secret in text bound for a log or an error message.
 QString redact(QString text, const Credentials &c);
 
 } // namespace kraken

@@ -92,8 +92,11 @@ std::optional<Decimal> Decimal::fromString(std::string_view text)
                 ++fraction;
             return true;
         }
-        if (digits >= 37)
-            return false;
+        if (digits >= 37) {
+            // A fractional zero past 37 digits adds no value: drop it. If a non-zero digit
+            // follows, that digit is refused here, so nothing is lost silently.
+            return isFraction && d == 0;
+        }
         mantissa = mantissa * 10 + d;
         ++digits;
         if (isFraction)
@@ -144,9 +147,13 @@ std::optional<Decimal> Decimal::fromString(std::string_view text)
 
     long scale = fraction - exponent;
     if (scale < 0) {
-        if (scale < -38)
-            return mantissa == 0 ? std::optional(Decimal(0, 0)) : std::nullopt;
-        mantissa *= pow10Wide(static_cast<int>(-scale));
+        // The integer value has digits - scale digits: more than 19 is beyond int64, and
+        // must be refused before the multiplication, which could otherwise overflow (and
+        // wrap) even 128 bits ("698505456854982433076923833e38" wrapped to 2^38).
+        if (mantissa != 0 && digits - scale > 19)
+            return std::nullopt;
+        if (mantissa != 0)
+            mantissa *= pow10Wide(static_cast<int>(-scale));
         scale = 0;
     }
     // Only trailing zeros may be dropped to fit 18 places; anything else would lose value.
@@ -211,7 +218,14 @@ std::optional<Decimal> Decimal::plus(const Decimal &other) const
 
 std::optional<Decimal> Decimal::minus(const Decimal &other) const
 {
-    return plus(other.negated());
+    // Not plus(other.negated()): negating INT64_MIN overflows before the wide arithmetic.
+    const int s = std::max(m_scale, other.m_scale);
+    const Int128 a = Int128(m_mantissa) * Pow10[std::size_t(s - m_scale)];
+    const Int128 b = Int128(other.m_mantissa) * Pow10[std::size_t(s - other.m_scale)];
+    const Int128 difference = a - b;
+    if (!fits(difference))
+        return std::nullopt;
+    return Decimal(static_cast<std::int64_t>(difference), s);
 }
 
 std::optional<Decimal> Decimal::times(const Decimal &other, int scale, Rounding mode) const

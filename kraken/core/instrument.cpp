@@ -43,7 +43,9 @@ Result<Instrument> Instrument::fromAssetPair(const QString &restKey, const QJson
 
     auto intField = [&](const char16_t *name, int &out) -> std::optional<Error> {
         const QJsonValue v = pair.value(QStringView(name));
-        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > Decimal::MaxScale)
+        // toInt() silently gives 0 for a non-integral number (1.5), so check that too.
+        if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > Decimal::MaxScale ||
+            v.toDouble() != double(v.toInt(-1)))
             return fieldError(restKey, QString::fromUtf16(name), u"is not a precision 0..18"_s);
         out = v.toInt();
         return std::nullopt;

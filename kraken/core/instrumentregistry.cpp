@@ -17,20 +17,31 @@ InstrumentRegistry InstrumentRegistry::fromAssetPairs(const QJsonObject &result,
     std::sort(parsed.begin(), parsed.end(),
               [](const Instrument &a, const Instrument &b) { return a.symbol() < b.symbol(); });
     InstrumentRegistry reg;
-    for (const Instrument &in : parsed)
-        reg.insert(in);
+    reg.m_instruments = std::move(parsed);
+    reg.rebuildIndex();
     return reg;
 }
 
 void InstrumentRegistry::insert(const Instrument &in)
 {
-    const qsizetype index = m_instruments.size();
     m_instruments.append(in);
-    const QString names[] = {in.symbol(), in.restKey(), in.altname(), in.wsname()};
-    for (const QString &n : names) {
-        // The first instrument to claim a name keeps it (a REST key outranks a later alias).
-        if (!n.isEmpty() && !m_byName.contains(n.toUpper()))
-            m_byName.insert(n.toUpper(), index);
+    rebuildIndex();
+}
+
+void InstrumentRegistry::rebuildIndex()
+{
+    // Names are claimed kind by kind, so a pair's REST key always finds that pair even if
+    // another pair uses the same text as an alias; within a kind the first pair keeps it.
+    using Getter = QString (Instrument::*)() const;
+    static constexpr Getter byPriority[] = {&Instrument::restKey, &Instrument::symbol,
+                                            &Instrument::altname, &Instrument::wsname};
+    m_byName.clear();
+    for (Getter name : byPriority) {
+        for (qsizetype i = 0; i < m_instruments.size(); ++i) {
+            const QString n = (m_instruments[i].*name)().toUpper();
+            if (!n.isEmpty() && !m_byName.contains(n))
+                m_byName.insert(n, i);
+        }
     }
 }
 

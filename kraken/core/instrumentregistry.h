@@ -24,6 +24,8 @@ public:
     bool isEmpty() const { return m_instruments.isEmpty(); }
 
 private:
+    void rebuildIndex();
+
     QList<Instrument> m_instruments;
     QHash<QString, qsizetype> m_byName; // upper-cased name -> index
 };
