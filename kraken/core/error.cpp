@@ -91,6 +91,15 @@ Error &Error::setHttpStatus(int status)
     return *this;
 }
 
+Error &Error::redactWith(const std::function<QString(const QString &)> &filter)
+{
+    m_message = filter(m_message);
+    m_detail = filter(m_detail);
+    for (QString &e : m_krakenErrors)
+        e = filter(e);
+    return *this;
+}
+
 bool Error::isTransient() const
 {
     switch (m_category) {

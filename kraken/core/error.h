@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace kraken {
 
 class Error {
@@ -45,6 +47,8 @@ public:
     bool outcomeUnknown() const { return m_outcomeUnknown; }
     Error &setOutcomeUnknown(bool unknown);
     Error &setHttpStatus(int status);
+    // Passes every text the error carries through `filter` (secret redaction).
+    Error &redactWith(const std::function<QString(const QString &)> &filter);
 
     // Worth retrying (for idempotent calls): network, timeout, 5xx, EService:Unavailable/Busy.
     bool isTransient() const;

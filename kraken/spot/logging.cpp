@@ -1,0 +1,5 @@
+#include "logging.h"
+
+namespace kraken::spot {
+Q_LOGGING_CATEGORY(lcRest, "kraken.rest", QtInfoMsg)
+}

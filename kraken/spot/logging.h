@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace kraken::spot {
+Q_DECLARE_LOGGING_CATEGORY(lcRest) // "kraken.rest"
+}

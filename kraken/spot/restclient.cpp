@@ -1,0 +1,808 @@
+#include "restclient.h"
+
+#include "logging.h"
+#include "responseenvelope.h"
+#include "restparsers.h"
+
+#include "kraken/core/noncesource.h"
+#include "kraken/core/ratecounter.h"
+#include "kraken/core/signing.h"
+#include "kraken/core/tradingratelimiter.h"
+
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <cstring>
+
+using namespace Qt::StringLiterals;
+
+namespace kraken::spot {
+namespace {
+
+constexpr qint64 MaxResponseBytes = 64 * 1024 * 1024;
+constexpr int MaxBackoffMs = 30'000;
+
+// "/0/public/Time", "0/public/Time", "public/Time" -> "/0/public/Time".
+std::optional<QString> normalisePath(QString path)
+{
+    path = path.trimmed();
+    while (path.startsWith(u'/'))
+        path.remove(0, 1);
+    if (path.startsWith(u"0/"_s))
+        path.remove(0, 2);
+    if (!(path.startsWith(u"public/"_s) || path.startsWith(u"private/"_s)) ||
+        path.section(u'/', 1).isEmpty())
+        return std::nullopt;
+    return u"/0/"_s + path;
+}
+
+QString methodOf(const QString &normalisedPath)
+{
+    return normalisedPath.section(u'/', -1);
+}
+
+// An order call's body, readable once. When a connection drops after the request went out,
+// Qt's HTTP stack silently rewinds the body and sends the request again; for an order that
+// can place it twice. Refusing the rewind makes the reply fail (ContentReSendError) instead,
+// which the client reports with outcomeUnknown. (Not a QBuffer: Qt reads those directly.)
+class SendOnceBody : public QIODevice {
+public:
+    explicit SendOnceBody(QByteArray body) : m_body(std::move(body))
+    {
+        open(QIODevice::ReadOnly);
+    }
+    qint64 size() const override { return m_body.size(); }
+    bool reset() override { return !m_consumed && QIODevice::reset(); }
+    bool seek(qint64 pos) override
+    {
+        return (!m_consumed || pos >= this->pos()) && QIODevice::seek(pos);
+    }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = std::min(maxSize, m_body.size() - pos());
+        if (n <= 0)
+            return 0;
+        std::memcpy(data, m_body.constData() + pos(), size_t(n));
+        m_consumed = true;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_body;
+    bool m_consumed = false;
+};
+
+} // namespace
+
+struct RestClient::Job {
+    QPointer<RestReply> reply;
+    QByteArray verb;
+    QString path;
+    QString method;
+    bool isPrivate = false;
+    Params params;
+    QByteArray jsonBody;
+    bool trading = false;
+    QList<std::pair<QString, int>> tradingCosts; // pair -> cost, booked before each attempt
+    QString orderId;                             // for amend/cancel bookkeeping
+    QString pair;                                // canonical pair of an order call
+    int attempt = 0;
+    bool nonceRetried = false;
+    bool userAborted = false;
+    QPointer<QNetworkReply> inFlight;
+    // All-pages state.
+    QString pageListKey;
+    bool allPages = false;
+    QJsonObject accumulated;
+    qint64 fetchedRows = 0;
+    int pages = 0;
+};
+
+struct RestClient::Private {
+    RestClientConfig config;
+    QNetworkAccessManager *nam = nullptr;
+    std::optional<Credentials> credentials;
+    std::unique_ptr<NonceSource> nonces;
+    MonotonicClock clock = steadyClock();
+    RateCounter restCounter;
+    RateCounter publicCounter{15, 1000};
+    TradingRateLimiter trading;
+    InstrumentRegistry instruments;
+
+    explicit Private(RestClientConfig c)
+        : config(std::move(c))
+        , restCounter(restLimits(config.tier).maxCounter, restLimits(config.tier).decayMilliPerSecond)
+        , trading(config.tier)
+    {
+    }
+};
+
+RestClient::RestClient(RestClientConfig config, QObject *parent)
+    : QObject(parent), d(std::make_unique<Private>(std::move(config)))
+{
+    d->nam = new QNetworkAccessManager(this);
+}
+
+RestClient::~RestClient() = default;
+
+const RestClientConfig &RestClient::config() const
+{
+    return d->config;
+}
+
+void RestClient::setCredentials(std::optional<Credentials> credentials)
+{
+    d->credentials = std::move(credentials);
+    d->nonces.reset();
+    if (d->credentials) {
+        QString file;
+        if (d->config.persistNonce)
+            file = d->config.nonceStateFile.isEmpty()
+                       ? NonceSource::defaultStateFile(d->credentials->apiKey())
+                       : d->config.nonceStateFile;
+        d->nonces = std::make_unique<NonceSource>(file);
+    }
+    Q_EMIT credentialsChanged();
+}
+
+bool RestClient::hasCredentials() const
+{
+    return d->credentials.has_value();
+}
+
+void RestClient::setInstruments(InstrumentRegistry instruments)
+{
+    d->instruments = std::move(instruments);
+}
+
+double RestClient::restCounter() const
+{
+    return d->restCounter.value(d->clock());
+}
+
+int RestClient::restCounterMax() const
+{
+    return d->restCounter.maxCounter();
+}
+
+double RestClient::tradingCounter(const QString &pair) const
+{
+    return d->trading.counter(canonicalPair(pair));
+}
+
+QString RestClient::canonicalPair(const QString &pair) const
+{
+    if (const Instrument *in = d->instruments.find(pair))
+        return in->restKey();
+    return pair.trimmed().toUpper();
+}
+
+Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QString &pathIn,
+                                            const Params &params, std::optional<quint64> nonce,
+                                            const QByteArray &jsonBody)
+{
+    const auto path = normalisePath(pathIn);
+    if (!path)
+        return Error(Error::Category::InvalidInput,
+                     u"'%1' is not a Kraken REST path: use public/<Method> or private/<Method>"_s
+                         .arg(pathIn));
+    const bool isPrivate = path->startsWith(u"/0/private/"_s);
+    PreparedRequest req;
+    req.verb = verbIn.isEmpty() ? (isPrivate ? "POST" : "GET") : verbIn.toUpper();
+    if (req.verb != "GET" && req.verb != "POST")
+        return Error(Error::Category::InvalidInput, u"HTTP method must be GET or POST"_s);
+    QUrl url = d->config.baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + *path);
+    req.headers.emplaceBack("User-Agent", d->config.userAgent);
+
+    if (!isPrivate) {
+        if (!jsonBody.isEmpty())
+            return Error(Error::Category::InvalidInput, u"public calls take parameters, not a JSON body"_s);
+        if (req.verb == "GET") {
+            if (!params.isEmpty())
+                url.setQuery(QString::fromLatin1(encodeForm(params)), QUrl::StrictMode);
+        } else {
+            req.body = encodeForm(params);
+            req.headers.emplaceBack("Content-Type", "application/x-www-form-urlencoded");
+        }
+        req.url = url;
+        return req;
+    }
+
+    if (req.verb != "POST")
+        return Error(Error::Category::InvalidInput, u"Kraken's private endpoints take POST only"_s);
+    if (!d->credentials)
+        return Error(Error::Category::Auth,
+                     u"no API key: set KRAKEN_SPOT_API_KEY and KRAKEN_SPOT_API_SECRET"_s);
+    const quint64 n = nonce ? *nonce : d->nonces->next();
+    const QByteArray nonceText = QByteArray::number(n);
+    if (!jsonBody.isEmpty()) {
+        const QByteArray text = jsonBody.trimmed();
+        if (!text.startsWith('{') || !text.endsWith('}'))
+            return Error(Error::Category::InvalidInput, u"a JSON body must be one object"_s);
+        const QByteArray rest = text.mid(1).trimmed();
+        req.body = "{\"nonce\":\"" + nonceText + '"' + (rest == "}" ? rest : "," + rest);
+        req.headers.emplaceBack("Content-Type", "application/json");
+    } else {
+        req.body = "nonce=" + nonceText;
+        if (!params.isEmpty())
+            req.body += '&' + encodeForm(params);
+        req.headers.emplaceBack("Content-Type", "application/x-www-form-urlencoded");
+    }
+    const auto sign = spotApiSign(path->toUtf8(), nonceText, req.body,
+                                  d->credentials->secretBase64());
+    if (!sign)
+        return Error(Error::Category::Auth,
+                     u"the API secret is not valid base64: copy it again from Kraken"_s);
+    req.headers.emplaceBack("API-Key", d->credentials->apiKey().toUtf8());
+    req.headers.emplaceBack("API-Sign", *sign);
+    req.url = url;
+    return req;
+}
+
+std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, const QString &path,
+                                                     const Params &params, const QByteArray &jsonBody)
+{
+    auto job = std::make_shared<Job>();
+    job->verb = verb;
+    job->path = normalisePath(path).value_or(path);
+    job->method = methodOf(job->path);
+    job->isPrivate = job->path.startsWith(u"/0/private/"_s);
+    job->params = params;
+    job->jsonBody = jsonBody;
+    job->trading = job->isPrivate && isTradingMethod(job->method);
+    return job;
+}
+
+RestReply *RestClient::start(std::shared_ptr<Job> job)
+{
+    auto *reply = new RestReply(job->method, this);
+    job->reply = reply;
+    connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
+    connect(reply, &RestReply::aborted, this, [this, job] {
+        job->userAborted = true;
+        if (job->inFlight)
+            job->inFlight->abort();
+        else if (job->reply)
+            job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
+    });
+    schedule(job, 0);
+    return reply;
+}
+
+void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs)
+{
+    const qint64 now = d->clock();
+    qint64 delay = 0;
+    if (job->trading) {
+        for (const auto &[pair, cost] : job->tradingCosts) {
+            delay = std::max<qint64>(delay, d->trading.reserveCost(pair, cost));
+            Q_EMIT tradingCounterChanged(pair, d->trading.counter(pair), d->trading.maxCounter());
+        }
+    } else if (job->isPrivate) {
+        delay = d->restCounter.reserve(restCallCost(job->method), now + minDelayMs) + minDelayMs;
+        Q_EMIT rateCounterChanged(d->restCounter.value(now), d->restCounter.maxCounter());
+    } else if (d->config.limitPublicCalls) {
+        delay = d->publicCounter.reserve(1, now + minDelayMs) + minDelayMs;
+    } else {
+        delay = minDelayMs;
+    }
+    delay = std::max(delay, minDelayMs);
+    if (delay > 0) {
+        qCDebug(lcRest) << job->method << "queued for" << delay << "ms";
+        Q_EMIT throttled(job->method, delay);
+    }
+    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { send(job); });
+}
+
+void RestClient::send(const std::shared_ptr<Job> &job)
+{
+    if (!job->reply || job->reply->isFinished())
+        return;
+    if (job->userAborted) {
+        job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
+        return;
+    }
+    auto prepared = prepare(job->verb, job->path, job->params, std::nullopt, job->jsonBody);
+    if (!prepared) {
+        Q_EMIT callFailed(job->method, prepared.error());
+        job->reply->finishWith(prepared.error());
+        return;
+    }
+    ++job->attempt;
+    job->reply->m_attempts = job->attempt;
+    QNetworkRequest request(prepared->url);
+    for (const auto &[name, value] : prepared->headers)
+        request.setRawHeader(name, value);
+    qCDebug(lcRest).noquote() << prepared->verb << job->path << "attempt" << job->attempt;
+
+    QNetworkReply *net = nullptr;
+    if (prepared->verb == "GET") {
+        net = d->nam->get(request);
+    } else if (job->trading) {
+        auto *body = new SendOnceBody(prepared->body);
+        net = d->nam->post(request, body);
+        body->setParent(net);
+    } else {
+        net = d->nam->post(request, prepared->body);
+    }
+    job->inFlight = net;
+    auto timedOut = std::make_shared<bool>(false);
+    auto tooLarge = std::make_shared<bool>(false);
+    auto *timer = new QTimer(net);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, net, [net, timedOut] {
+        *timedOut = true;
+        net->abort();
+    });
+    timer->start(d->config.timeoutMs);
+    connect(net, &QNetworkReply::downloadProgress, net, [net, tooLarge](qint64 received, qint64) {
+        if (received > MaxResponseBytes) {
+            *tooLarge = true;
+            net->abort();
+        }
+    });
+    connect(net, &QNetworkReply::finished, this, [this, job, net, timedOut, tooLarge] {
+        net->deleteLater();
+        job->inFlight = nullptr;
+        HttpOutcome o;
+        o.httpStatus = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        o.networkError = net->error();
+        o.networkErrorText = net->errorString();
+        o.contentType = net->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        o.body = net->isOpen() ? net->readAll() : QByteArray(); // closed after abort()
+        o.timedOut = *timedOut;
+        o.aborted = job->userAborted;
+        o.timeoutMs = d->config.timeoutMs;
+        if (*tooLarge) {
+            finishFailed(job, Error(Error::Category::Parse,
+                                    u"Kraken's answer exceeded %1 MiB; refused"_s.arg(
+                                        MaxResponseBytes / (1024 * 1024))));
+            return;
+        }
+        handleFinished(job, o);
+    });
+}
+
+void RestClient::finishFailed(const std::shared_ptr<Job> &job, Error error)
+{
+    if (!job->reply)
+        return;
+    if (d->credentials) {
+        const Credentials creds = *d->credentials;
+        error.redactWith([&creds](const QString &text) { return redact(text, creds); });
+    }
+    qCInfo(lcRest).noquote() << job->method << "failed:" << error.toString();
+    Q_EMIT callFailed(job->method, error);
+    job->reply->finishWith(std::move(error));
+}
+
+void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome)
+{
+    if (!job->reply)
+        return;
+    Envelope env = interpretResponse(outcome);
+    if (env.error) {
+        Error e = env.error;
+        // Before anything logs it (the retry line below), not only in finishFailed().
+        if (d->credentials) {
+            const Credentials creds = *d->credentials;
+            e.redactWith([&creds](const QString &text) { return redact(text, creds); });
+        }
+        const QString first = e.krakenErrors().value(0);
+        // A nonce rejection is definite (nothing was executed): one retry with a new nonce.
+        if (first.startsWith(u"EAPI:Invalid nonce"_s) && !job->nonceRetried) {
+            job->nonceRetried = true;
+            schedule(job, 0);
+            return;
+        }
+        if (e.category() == Error::Category::RateLimited && job->isPrivate && !job->trading)
+            d->restCounter.markFull(d->clock());
+        if (job->trading) {
+            // Only a failure that proves the request never arrived, or Kraken's explicit
+            // rejection, is definite. Everything else may have placed or cancelled an order.
+            const bool unknown =
+                outcome.timedOut ||
+                (e.category() == Error::Category::Network && !neverReachedServer(outcome.networkError)) ||
+                (e.category() == Error::Category::Http && outcome.httpStatus >= 500) ||
+                (e.category() == Error::Category::Parse) ||
+                first.startsWith(u"EService:Busy"_s) || first.startsWith(u"EGeneral:Internal error"_s) ||
+                first.startsWith(u"EService:Unavailable"_s);
+            e.setOutcomeUnknown(unknown);
+            finishFailed(job, e);
+            return;
+        }
+        const bool retryable = !job->userAborted &&
+                               (e.isTransient() || e.category() == Error::Category::RateLimited);
+        if (retryable && job->attempt <= d->config.maxRetries) {
+            const qint64 base = qint64(d->config.retryDelayMs) << std::min(job->attempt - 1, 10);
+            const double jitter = 0.5 + QRandomGenerator::global()->generateDouble();
+            const qint64 delay = std::min<qint64>(MaxBackoffMs, qint64(double(base) * jitter));
+            qCInfo(lcRest).noquote() << job->method << "retrying in" << delay << "ms after"
+                                     << e.toString();
+            schedule(job, delay);
+            return;
+        }
+        finishFailed(job, e);
+        return;
+    }
+
+    if (job->allPages) {
+        const QJsonObject page = env.result.toObject();
+        const QJsonObject rows = page.value(job->pageListKey).toObject();
+        const qint64 total = page.value(u"count"_s).toInteger(-1);
+        const qsizetype before = job->accumulated.size();
+        for (auto it = rows.begin(); it != rows.end(); ++it)
+            job->accumulated.insert(it.key(), it.value());
+        job->fetchedRows += rows.size();
+        ++job->pages;
+        // The next page starts after this one, which started at the caller's ofs or ours.
+        qint64 offset = 0;
+        for (const auto &[key, value] : std::as_const(job->params)) {
+            if (key == u"ofs"_s)
+                offset = value.toLongLong();
+        }
+        offset += rows.size();
+        // Without a count (Ledgers' without_count) read on until a page brings nothing new.
+        const bool done = rows.isEmpty() || (total >= 0 && offset >= total) ||
+                          job->accumulated.size() == before;
+        if (!done && job->pages < d->config.maxPages) {
+            Params next = job->params;
+            next.removeIf([](const auto &p) { return p.first == u"ofs"_s; });
+            next.append({u"ofs"_s, QString::number(offset)});
+            job->params = next;
+            job->attempt = 0;
+            schedule(job, 0);
+            return;
+        }
+        if (!done)
+            env.warnings.append(u"WGeneral:stopped after %1 pages"_s.arg(job->pages));
+        QJsonObject merged;
+        merged.insert(job->pageListKey, job->accumulated);
+        merged.insert(u"count"_s, total < 0 ? job->accumulated.size() : total);
+        env.result = merged;
+    }
+    if (job->trading)
+        noteTradingSuccess(*job, env.result);
+    job->reply->finishWith(env.result, env.warnings);
+}
+
+void RestClient::noteTradingSuccess(const Job &job, const QJsonValue &result)
+{
+    const QJsonObject o = result.toObject();
+    if (job.method == u"AddOrder"_s) {
+        for (const QJsonValue &t : o.value(u"txid"_s).toArray())
+            d->trading.noteOrderPlaced(t.toString(), job.pair);
+        if (!job.orderId.isEmpty())
+            d->trading.noteOrderPlaced(job.orderId, job.pair); // its cl_ord_id
+    } else if (job.method == u"AddOrderBatch"_s) {
+        for (const QJsonValue &e : o.value(u"orders"_s).toArray())
+            d->trading.noteOrderPlaced(e.toObject().value(u"txid"_s).toString(), job.pair);
+    } else if (job.method == u"AmendOrder"_s) {
+        d->trading.noteOrderAmended(job.orderId);
+    } else if (job.method == u"EditOrder"_s) {
+        d->trading.noteOrderClosed(job.orderId);
+        d->trading.noteOrderPlaced(o.value(u"txid"_s).toString(), job.pair);
+    } else if (job.method == u"CancelOrder"_s) {
+        d->trading.noteOrderClosed(job.orderId);
+    }
+}
+
+RestReply *RestClient::request(const QByteArray &verb, const QString &path, const Params &params)
+{
+    return start(makeJob(verb, path, params));
+}
+
+RestReply *RestClient::requestJson(const QString &path, const QByteArray &jsonObjectText)
+{
+    return start(makeJob("POST", path, {}, jsonObjectText));
+}
+
+// ---- typed calls ----------------------------------------------------------------------
+
+Call<ServerTime> RestClient::serverTime()
+{
+    return {request({}, u"public/Time"_s), parse::serverTime};
+}
+
+Call<SystemStatus> RestClient::systemStatus()
+{
+    return {request({}, u"public/SystemStatus"_s), parse::systemStatus};
+}
+
+Call<QList<AssetInfo>> RestClient::assets(const QStringList &assets)
+{
+    Params p;
+    if (!assets.isEmpty())
+        p.append({u"asset"_s, assets.join(u',')});
+    return {request({}, u"public/Assets"_s, p), parse::assets};
+}
+
+Call<InstrumentRegistry> RestClient::assetPairs(const QStringList &pairs)
+{
+    Params p;
+    if (!pairs.isEmpty())
+        p.append({u"pair"_s, pairs.join(u',')});
+    return {request({}, u"public/AssetPairs"_s, p), parse::assetPairs};
+}
+
+Call<QList<TickerInfo>> RestClient::ticker(const QStringList &pairs)
+{
+    Params p;
+    if (!pairs.isEmpty())
+        p.append({u"pair"_s, pairs.join(u',')});
+    return {request({}, u"public/Ticker"_s, p), parse::ticker};
+}
+
+Call<OhlcPage> RestClient::ohlc(const QString &pair, int intervalMinutes, std::optional<qint64> since)
+{
+    Params p{{u"pair"_s, pair}, {u"interval"_s, QString::number(intervalMinutes)}};
+    if (since)
+        p.append({u"since"_s, QString::number(*since)});
+    return {request({}, u"public/OHLC"_s, p), parse::ohlc};
+}
+
+Call<DepthSnapshot> RestClient::depth(const QString &pair, int count)
+{
+    return {request({}, u"public/Depth"_s, {{u"pair"_s, pair}, {u"count"_s, QString::number(count)}}),
+            parse::depth};
+}
+
+Call<TradesPage> RestClient::trades(const QString &pair, const QString &since, int count)
+{
+    Params p{{u"pair"_s, pair}};
+    if (!since.isEmpty())
+        p.append({u"since"_s, since});
+    if (count > 0)
+        p.append({u"count"_s, QString::number(count)});
+    return {request({}, u"public/Trades"_s, p), parse::trades};
+}
+
+Call<SpreadPage> RestClient::spread(const QString &pair, std::optional<qint64> since)
+{
+    Params p{{u"pair"_s, pair}};
+    if (since)
+        p.append({u"since"_s, QString::number(*since)});
+    return {request({}, u"public/Spread"_s, p), parse::spread};
+}
+
+Call<Balances> RestClient::balance()
+{
+    return {request({}, u"private/Balance"_s), parse::balance};
+}
+
+Call<ExtendedBalances> RestClient::balanceEx()
+{
+    return {request({}, u"private/BalanceEx"_s), parse::balanceEx};
+}
+
+Call<TradeBalance> RestClient::tradeBalance(const QString &asset)
+{
+    Params p;
+    if (!asset.isEmpty())
+        p.append({u"asset"_s, asset});
+    return {request({}, u"private/TradeBalance"_s, p), parse::tradeBalance};
+}
+
+Call<OrdersPage> RestClient::openOrders(const Params &filters)
+{
+    return {request({}, u"private/OpenOrders"_s, filters), parse::openOrders};
+}
+
+Call<OrdersPage> RestClient::closedOrders(const Params &filters, Pages pages)
+{
+    auto job = makeJob({}, u"private/ClosedOrders"_s, filters);
+    job->allPages = pages == Pages::All;
+    job->pageListKey = u"closed"_s;
+    return {start(job), parse::closedOrders};
+}
+
+Call<QList<OrderInfo>> RestClient::queryOrders(const QStringList &txids, const Params &filters)
+{
+    Params p{{u"txid"_s, txids.join(u',')}};
+    p.append(filters);
+    return {request({}, u"private/QueryOrders"_s, p), parse::queryOrders};
+}
+
+Call<TradesHistoryPage> RestClient::tradesHistory(const Params &filters, Pages pages)
+{
+    auto job = makeJob({}, u"private/TradesHistory"_s, filters);
+    job->allPages = pages == Pages::All;
+    job->pageListKey = u"trades"_s;
+    return {start(job), parse::tradesHistory};
+}
+
+Call<QList<PositionInfo>> RestClient::openPositions(const QStringList &txids, bool doCalcs)
+{
+    Params p;
+    if (!txids.isEmpty())
+        p.append({u"txid"_s, txids.join(u',')});
+    if (doCalcs)
+        p.append({u"docalcs"_s, u"true"_s});
+    return {request({}, u"private/OpenPositions"_s, p), parse::openPositions};
+}
+
+Call<LedgerPage> RestClient::ledgers(const Params &filters, Pages pages)
+{
+    auto job = makeJob({}, u"private/Ledgers"_s, filters);
+    job->allPages = pages == Pages::All;
+    job->pageListKey = u"ledger"_s;
+    return {start(job), parse::ledgers};
+}
+
+Call<WebSocketToken> RestClient::webSocketsToken()
+{
+    return {request({}, u"private/GetWebSocketsToken"_s), parse::webSocketsToken};
+}
+
+namespace {
+
+Error invalidOrder(const QString &why)
+{
+    return Error(Error::Category::InvalidInput, u"order not sent: "_s + why);
+}
+
+} // namespace
+
+Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order)
+{
+    auto job = makeJob({}, u"private/AddOrder"_s, order.toParams());
+    job->pair = canonicalPair(order.pair);
+    job->orderId = order.clOrdId;
+    job->tradingCosts = {{job->pair, tradingCost(TradingAction::Add, 0)}};
+    if (const QString why = order.validationError(); !why.isEmpty()) {
+        auto *reply = new RestReply(job->method, this);
+        connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
+        reply->finishWith(invalidOrder(why));
+        return {reply, parse::addOrder};
+    }
+    return {start(job), parse::addOrder};
+}
+
+Call<QList<BatchOrderEntry>> RestClient::addOrderBatch(const QString &pair,
+                                                       const QList<OrderRequest> &orders,
+                                                       bool validateOnly, const QString &deadline)
+{
+    QJsonObject body;
+    QJsonArray entries;
+    QString why;
+    for (const OrderRequest &o : orders) {
+        if (why.isEmpty())
+            why = o.validationError();
+        entries.append(o.toBatchEntry());
+    }
+    if (orders.size() < 2 || orders.size() > 15)
+        why = u"a batch holds 2 to 15 orders"_s;
+    body.insert(u"orders"_s, entries);
+    body.insert(u"pair"_s, pair);
+    if (validateOnly)
+        body.insert(u"validate"_s, true);
+    if (!deadline.isEmpty())
+        body.insert(u"deadline"_s, deadline);
+    auto job = makeJob("POST", u"private/AddOrderBatch"_s, {},
+                       QJsonDocument(body).toJson(QJsonDocument::Compact));
+    job->pair = canonicalPair(pair);
+    job->tradingCosts = {{job->pair, batchAddCost(int(orders.size()))}};
+    if (!why.isEmpty()) {
+        auto *reply = new RestReply(job->method, this);
+        connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
+        reply->finishWith(invalidOrder(why));
+        return {reply, parse::addOrderBatch};
+    }
+    return {start(job), parse::addOrderBatch};
+}
+
+Call<AmendResult> RestClient::amendOrder(const AmendRequest &a)
+{
+    Params p;
+    if (!a.txid.isEmpty())
+        p.append({u"txid"_s, a.txid});
+    if (!a.clOrdId.isEmpty())
+        p.append({u"cl_ord_id"_s, a.clOrdId});
+    if (a.orderQty)
+        p.append({u"order_qty"_s, a.orderQty->toString()});
+    if (a.displayQty)
+        p.append({u"display_qty"_s, a.displayQty->toString()});
+    if (a.limitPrice)
+        p.append({u"limit_price"_s, a.limitPrice->toString()});
+    if (a.triggerPrice)
+        p.append({u"trigger_price"_s, a.triggerPrice->toString()});
+    if (a.postOnly)
+        p.append({u"post_only"_s, u"true"_s});
+    if (!a.deadline.isEmpty())
+        p.append({u"deadline"_s, a.deadline});
+    auto job = makeJob({}, u"private/AmendOrder"_s, p);
+    job->orderId = a.txid.isEmpty() ? a.clOrdId : a.txid;
+    job->pair = d->trading.pairOfOrder(job->orderId);
+    if (!job->pair.isEmpty())
+        job->tradingCosts = {{job->pair, d->trading.costOf(TradingAction::Amend, job->orderId)}};
+    return {start(job), parse::amendOrder};
+}
+
+Call<EditOrderResult> RestClient::editOrder(const EditRequest &e)
+{
+    Params p{{u"txid"_s, e.txid}, {u"pair"_s, e.pair}};
+    if (e.volume)
+        p.append({u"volume"_s, e.volume->toString()});
+    if (e.displayVolume)
+        p.append({u"displayvol"_s, e.displayVolume->toString()});
+    if (e.price)
+        p.append({u"price"_s, e.price->toString()});
+    if (e.price2)
+        p.append({u"price2"_s, e.price2->toString()});
+    if (!e.oflags.isEmpty())
+        p.append({u"oflags"_s, e.oflags.join(u',')});
+    if (!e.deadline.isEmpty())
+        p.append({u"deadline"_s, e.deadline});
+    if (e.cancelResponse)
+        p.append({u"cancel_response"_s, u"true"_s});
+    if (e.validateOnly)
+        p.append({u"validate"_s, u"true"_s});
+    if (e.userref)
+        p.append({u"userref"_s, QString::number(*e.userref)});
+    auto job = makeJob({}, u"private/EditOrder"_s, p);
+    job->orderId = e.txid;
+    job->pair = canonicalPair(e.pair);
+    job->tradingCosts = {{job->pair, d->trading.costOf(TradingAction::Edit, e.txid)}};
+    return {start(job), parse::editOrder};
+}
+
+Call<CancelResult> RestClient::cancelOrder(const QString &orderId)
+{
+    auto job = makeJob({}, u"private/CancelOrder"_s, {{u"txid"_s, orderId}});
+    job->orderId = orderId;
+    job->pair = d->trading.pairOfOrder(orderId);
+    // An order we never saw placed has an unknown pair: no local counter to charge.
+    if (!job->pair.isEmpty())
+        job->tradingCosts = {{job->pair, d->trading.costOf(TradingAction::Cancel, orderId)}};
+    return {start(job), parse::cancel};
+}
+
+Call<CancelResult> RestClient::cancelAllOrders()
+{
+    return {request({}, u"private/CancelAll"_s), parse::cancel};
+}
+
+Call<DeadManSwitchStatus> RestClient::cancelAllOrdersAfter(int timeoutSeconds)
+{
+    return {request({}, u"private/CancelAllOrdersAfter"_s,
+                    {{u"timeout"_s, QString::number(std::max(0, timeoutSeconds))}}),
+            parse::cancelAllOrdersAfter};
+}
+
+Call<CancelResult> RestClient::cancelOrderBatch(const QStringList &orderIds,
+                                                const QStringList &clOrdIds)
+{
+    QJsonObject body;
+    QJsonArray orders;
+    for (const QString &id : orderIds)
+        orders.append(QJsonObject{{u"txid"_s, id}});
+    if (!orders.isEmpty())
+        body.insert(u"orders"_s, orders);
+    if (!clOrdIds.isEmpty())
+        body.insert(u"cl_ord_ids"_s, QJsonArray::fromStringList(clOrdIds));
+    auto job = makeJob("POST", u"private/CancelOrderBatch"_s, {},
+                       QJsonDocument(body).toJson(QJsonDocument::Compact));
+    for (const QString &id : orderIds + clOrdIds) {
+        const QString pair = d->trading.pairOfOrder(id);
+        if (!pair.isEmpty())
+            job->tradingCosts.append({pair, d->trading.costOf(TradingAction::Cancel, id)});
+    }
+    return {start(job), parse::cancel};
+}
+
+} // namespace kraken::spot
