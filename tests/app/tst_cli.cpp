@@ -1,0 +1,287 @@
+// krakenterm-cli end to end: the real binary, run as a user would, against a Kraken-shaped
+// HTTP server on 127.0.0.1 in this process. Checks output, stderr and the exit-code contract
+// (0 ok, 1 Kraken/HTTP error, 2 usage, 3 network/timeout).
+
+#include <QFile>
+#include <QHttpServer>
+#include <QHttpServerResponse>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+QJsonObject vector(const char *name)
+{
+    QFile f(QStringLiteral(KT_VECTORS_DIR "/") + QString::fromLatin1(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing vector %s", name);
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    // Runs the CLI while this thread's event loop keeps serving the test servers.
+    Run run(const QStringList &args, const QProcessEnvironment &env = cleanEnvironment())
+    {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        QSignalSpy done(&p, &QProcess::finished);
+        p.start(QStringLiteral(KT_CLI_PATH), args);
+        if (!p.waitForStarted(30'000))
+            qFatal("krakenterm-cli did not start");
+        if (done.isEmpty() && !done.wait(60'000))
+            qFatal("krakenterm-cli did not finish");
+        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+
+    static QProcessEnvironment cleanEnvironment()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(u"KRAKEN_SPOT_API_KEY"_s);
+        env.remove(u"KRAKEN_SPOT_API_SECRET"_s);
+        env.remove(u"KRAKEN_SPOT_URL"_s);
+        // Nonce state goes to a throwaway home, never the developer's.
+        env.insert(u"XDG_DATA_HOME"_s, m_home.path());
+        return env;
+    }
+
+    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_port); }
+
+    static inline QTemporaryDir m_home;
+    QHttpServer m_server;
+    quint16 m_port = 0;
+    int m_balanceCalls = 0;
+    QByteArray m_lastSign;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        m_server.route(u"/0/public/Time"_s, [] {
+            return QHttpServerResponse(
+                QJsonObject{{u"error"_s, QJsonArray{}},
+                            {u"result"_s, QJsonObject{{u"unixtime"_s, 1700000000},
+                                                      {u"rfc1123"_s, u"Tue, 14 Nov 23 22:13:20 +0000"_s}}}});
+        });
+        m_server.route(u"/0/public/Ticker"_s, [] {
+            return QHttpServerResponse(
+                QJsonObject{{u"error"_s, QJsonArray{u"EQuery:Unknown asset pair"_s}}});
+        });
+        m_server.route(u"/0/public/Spread"_s, [] {
+            return QHttpServerResponse(
+                "text/html",
+                "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head>"
+                "<body>blocked</body></html>",
+                QHttpServerResponse::StatusCode::ServiceUnavailable);
+        });
+        m_server.route(u"/0/public/AssetPairs"_s, [] {
+            QFile f(QStringLiteral(KT_TEST_DATA_DIR "/assetpairs.json"));
+            f.open(QIODevice::ReadOnly);
+            return QHttpServerResponse("application/json", f.readAll());
+        });
+        m_server.route(u"/0/private/Balance"_s, [this](const QHttpServerRequest &req) {
+            ++m_balanceCalls;
+            m_lastSign = req.value("API-Sign");
+            return QHttpServerResponse(QJsonObject{
+                {u"error"_s, QJsonArray{}},
+                {u"result"_s, QJsonObject{{u"ZUSD"_s, u"171288.6158"_s}, {u"XXBT"_s, u"0.0000000000"_s}}}});
+        });
+        m_port = m_server.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(m_port != 0);
+    }
+
+    void helpListsCommands()
+    {
+        const Run r = run({u"--help"_s});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("spot"));
+        QVERIFY(r.out.contains("instruments"));
+        for (const QString &cmd : {u"spot"_s, u"instruments"_s}) {
+            const Run h = run({cmd, u"--help"_s});
+            QCOMPARE(h.exitCode, 0);
+            QVERIFY2(h.out.contains(QByteArray("krakenterm-cli " + cmd.toUtf8())), h.out.constData());
+            QVERIFY(h.out.contains("Exit codes"));
+        }
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList{};
+        QTest::newRow("unknown command") << QStringList{u"frobnicate"_s};
+        QTest::newRow("no path") << QStringList{u"spot"_s};
+        QTest::newRow("bad path") << QStringList{u"spot"_s, u"Balance"_s};
+        QTest::newRow("bad data") << QStringList{u"spot"_s, u"public/Time"_s, u"--data"_s, u"{\"a\":"_s};
+        QTest::newRow("bad method") << QStringList{u"spot"_s, u"-X"_s, u"PUT"_s, u"public/Time"_s};
+        QTest::newRow("nonce without dry run")
+            << QStringList{u"spot"_s, u"public/Time"_s, u"--nonce"_s, u"5"_s};
+        QTest::newRow("private without keys") << QStringList{u"spot"_s, u"private/Balance"_s};
+        QTest::newRow("bad timeout") << QStringList{u"spot"_s, u"public/Time"_s, u"--timeout"_s, u"x"_s};
+        QTest::newRow("bad url") << QStringList{u"instruments"_s, u"--spot-url"_s, u"ftp://x"_s};
+    }
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, args);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith("krakenterm-cli: ") || r.err.startsWith("Usage:"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    // Kraken's documented AddOrder example, reproduced byte for byte through the CLI.
+    void dryRunReproducesDocumentedSignature()
+    {
+        const QJsonObject v = vector("spot_rest_api_sign.json");
+        const QJsonObject in = v.value(u"inputs"_s).toObject();
+        QProcessEnvironment env = cleanEnvironment();
+        env.insert(u"KRAKEN_SPOT_API_KEY"_s, u"documented-example-key"_s);
+        env.insert(u"KRAKEN_SPOT_API_SECRET"_s, in.value(u"secret_b64"_s).toString());
+        const QByteArray postdata = in.value(u"postdata"_s).toString().toUtf8();
+        // Everything after the vector's nonce, given as a form string.
+        const QByteArray rest = postdata.mid(postdata.indexOf('&') + 1);
+        const Run r = run({u"spot"_s, u"--dry-run"_s, u"-X"_s, u"POST"_s,
+                           in.value(u"uri_path"_s).toString(), u"--nonce"_s,
+                           in.value(u"nonce"_s).toString(), u"--data"_s, QString::fromUtf8(rest)},
+                          env);
+        QCOMPARE(r.exitCode, 0);
+        const QList<QByteArray> lines = r.out.split('\n');
+        QCOMPARE(lines.value(0), "POST https://api.kraken.com/0/private/AddOrder HTTP/1.1\r");
+        const QByteArray expectedSign =
+            v.value(u"expected"_s).toObject().value(u"api_sign"_s).toString().toUtf8();
+        QVERIFY2(lines.contains(QByteArray("API-Sign: " + expectedSign + '\r')), r.out.constData());
+        QVERIFY(lines.contains("API-Key: documented-example-key\r"));
+        // Headers end with a blank line; the body follows exactly as signed.
+        const qsizetype blank = r.out.indexOf("\r\n\r\n");
+        QVERIFY(blank > 0);
+        QCOMPARE(r.out.mid(blank + 4).trimmed(), postdata);
+
+        // The same request written as JSON with a bare number keeps the number's text.
+        const Run j = run({u"spot"_s, u"--dry-run"_s, in.value(u"uri_path"_s).toString(),
+                           u"--nonce"_s, in.value(u"nonce"_s).toString(), u"--data"_s,
+                           u"{\"ordertype\":\"limit\",\"pair\":\"XBTUSD\",\"price\":37500,"
+                           u"\"type\":\"buy\",\"volume\":\"1.25\"}"_s},
+                          env);
+        QCOMPARE(j.exitCode, 0);
+        QVERIFY2(j.out.contains(QByteArray("API-Sign: " + expectedSign + "\r\n")), j.out.constData());
+        QVERIFY(j.out.trimmed().endsWith(postdata));
+        QVERIFY(!j.out.contains(in.value(u"secret_b64"_s).toString().toUtf8()));
+    }
+
+    void publicCallPrintsResult()
+    {
+        const Run r = run({u"spot"_s, u"public/Time"_s, u"--spot-url"_s, url()});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(u"unixtime"_s).toInteger(), 1700000000);
+        QVERIFY(r.out.count('\n') > 1); // pretty by default
+        const Run c = run({u"spot"_s, u"/0/public/Time"_s, u"--compact"_s, u"--spot-url"_s, url()});
+        QCOMPARE(c.exitCode, 0);
+        QCOMPARE(c.out.count('\n'), 1);
+    }
+
+    void privateCallIsSignedAndSecretNeverPrinted()
+    {
+        QProcessEnvironment env = cleanEnvironment();
+        const QString secret = vector("spot_rest_api_sign.json")
+                                   .value(u"inputs"_s).toObject().value(u"secret_b64"_s).toString();
+        env.insert(u"KRAKEN_SPOT_API_KEY"_s, u"k"_s);
+        env.insert(u"KRAKEN_SPOT_API_SECRET"_s, secret);
+        env.insert(u"QT_LOGGING_RULES"_s, u"kraken.*=true"_s); // everything the client logs
+        const int before = m_balanceCalls;
+        const Run r = run({u"spot"_s, u"private/Balance"_s, u"--spot-url"_s, url()}, env);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(m_balanceCalls, before + 1);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"ZUSD"_s).toString(), u"171288.6158"_s);
+        QVERIFY(!m_lastSign.isEmpty());
+        QVERIFY(!r.out.contains(secret.toUtf8()));
+        QVERIFY(!r.err.contains(secret.toUtf8()));
+    }
+
+    void krakenErrorExitsOneWithErrorString()
+    {
+        const Run r = run({u"spot"_s, u"public/Ticker"_s, u"--data"_s, u"pair=NOPE"_s,
+                           u"--spot-url"_s, url()});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.startsWith("EQuery:Unknown asset pair\n"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void htmlErrorPageExitsOne()
+    {
+        const Run r = run({u"spot"_s, u"public/Spread"_s, u"--data"_s, u"pair=XBTUSD"_s,
+                           u"--spot-url"_s, url(), u"--timeout"_s, u"60"_s});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("HTTP 503"), r.err.constData());
+        QVERIFY2(r.err.contains("Cloudflare"), r.err.constData());
+    }
+
+    void connectionRefusedExitsThree()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 closedPort = probe.serverPort();
+        probe.close();
+        const Run r = run({u"spot"_s, u"public/Time"_s, u"--spot-url"_s,
+                           u"http://127.0.0.1:%1"_s.arg(closedPort)});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("network error"), r.err.constData());
+    }
+
+    void hangExitsThreeAfterTimeout()
+    {
+        QTcpServer silent; // accepts and never answers
+        QList<QTcpSocket *> held;
+        connect(&silent, &QTcpServer::newConnection, this, [&] {
+            while (silent.hasPendingConnections())
+                held.append(silent.nextPendingConnection());
+        });
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        const Run r = run({u"spot"_s, u"public/Time"_s, u"--timeout"_s, u"1"_s, u"--spot-url"_s,
+                           u"http://127.0.0.1:%1"_s.arg(silent.serverPort())});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("timeout"), r.err.constData());
+        QVERIFY(!held.isEmpty()); // it really connected and waited
+    }
+
+    void instrumentsTableAndFilter()
+    {
+        const Run r = run({u"instruments"_s, u"--spot-url"_s, url(), u"XBT"_s});
+        QCOMPARE(r.exitCode, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QVERIFY(lines.value(0).startsWith("SYMBOL"));
+        QVERIFY2(r.out.contains("BTC/USD"), r.out.constData());
+        QVERIFY(r.out.contains("XXBTZUSD"));
+        QVERIFY(r.out.contains("ETH/BTC"));
+        QVERIFY2(!r.out.contains("SOL/USD"), r.out.constData()); // filtered out
+
+        const Run j = run({u"instruments"_s, u"--json"_s, u"--spot-url"_s, url(), u"XXBTZUSD"_s});
+        QCOMPARE(j.exitCode, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(j.out).array();
+        QCOMPARE(rows.size(), 1);
+        const QJsonObject btc = rows.at(0).toObject();
+        QCOMPARE(btc.value(u"symbol"_s).toString(), u"BTC/USD"_s);
+        QCOMPARE(btc.value(u"tick_size"_s).toString(), u"0.1"_s);
+        QCOMPARE(btc.value(u"ordermin"_s).toString(), u"0.00005"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
