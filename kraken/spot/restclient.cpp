@@ -20,6 +20,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <deque>
+
 #include <cstring>
 
 using namespace Qt::StringLiterals;
@@ -119,6 +121,11 @@ struct RestClient::Private {
     RateCounter publicCounter{15, 1000};
     TradingRateLimiter trading;
     InstrumentRegistry instruments;
+    // Private calls go out one at a time: each draws its nonce when sent, so Kraken receives
+    // nonces in increasing order (parallel connections could deliver them out of order, and
+    // a strict nonce window rejects that).
+    bool privateBusy = false;
+    std::deque<std::shared_ptr<Job>> privateWaiting;
 
     explicit Private(RestClientConfig c)
         : config(std::move(c))
@@ -309,6 +316,19 @@ void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs)
     QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { send(job); });
 }
 
+void RestClient::releasePrivateSlot()
+{
+    d->privateBusy = false;
+    while (!d->privateWaiting.empty()) {
+        std::shared_ptr<Job> next = d->privateWaiting.front();
+        d->privateWaiting.pop_front();
+        if (next->reply && !next->reply->isFinished()) {
+            send(next);
+            return;
+        }
+    }
+}
+
 void RestClient::send(const std::shared_ptr<Job> &job)
 {
     if (!job->reply || job->reply->isFinished())
@@ -317,10 +337,19 @@ void RestClient::send(const std::shared_ptr<Job> &job)
         job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
         return;
     }
+    if (job->isPrivate) {
+        if (d->privateBusy) {
+            d->privateWaiting.push_back(job);
+            return;
+        }
+        d->privateBusy = true;
+    }
     auto prepared = prepare(job->verb, job->path, job->params, std::nullopt, job->jsonBody);
     if (!prepared) {
         Q_EMIT callFailed(job->method, prepared.error());
         job->reply->finishWith(prepared.error());
+        if (job->isPrivate)
+            releasePrivateSlot();
         return;
     }
     ++job->attempt;
@@ -359,6 +388,8 @@ void RestClient::send(const std::shared_ptr<Job> &job)
     connect(net, &QNetworkReply::finished, this, [this, job, net, timedOut, tooLarge] {
         net->deleteLater();
         job->inFlight = nullptr;
+        if (job->isPrivate)
+            releasePrivateSlot();
         HttpOutcome o;
         o.httpStatus = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         o.networkError = net->error();

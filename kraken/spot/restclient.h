@@ -10,7 +10,8 @@
 // on network errors, timeouts, 5xx and EService:Unavailable/Busy. Order entry (AddOrder,
 // AmendOrder, EditOrder, Cancel*) is never retried blindly: a failure after the request may
 // have reached Kraken is reported with Error::outcomeUnknown(). A definite rejection
-// (EAPI:Invalid nonce) is retried once with a fresh nonce, for any call.
+// (EAPI:Invalid nonce) is retried once with a fresh nonce, for any call. Private calls are
+// sent one at a time so that Kraken receives their nonces in increasing order.
 //
 // Thread: lives on the thread that created it (its QNetworkAccessManager's thread); call it
 // from there.
@@ -156,6 +157,7 @@ private:
     void send(const std::shared_ptr<Job> &job);
     void handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome);
     void finishFailed(const std::shared_ptr<Job> &job, Error error);
+    void releasePrivateSlot();
     std::shared_ptr<Job> makeJob(const QByteArray &verb, const QString &path,
                                  const Params &params, const QByteArray &jsonBody = {});
     QString canonicalPair(const QString &pair) const;

@@ -23,7 +23,10 @@ void RestReply::finishWith(QJsonValue result, QStringList warnings)
     m_finished = true;
     m_result = std::move(result);
     m_warnings = std::move(warnings);
-    QTimer::singleShot(0, this, [this] { Q_EMIT finished(); });
+    QTimer::singleShot(0, this, [this] {
+        m_delivered = true;
+        Q_EMIT finished();
+    });
 }
 
 void RestReply::finishWith(Error error)
@@ -32,7 +35,10 @@ void RestReply::finishWith(Error error)
         return;
     m_finished = true;
     m_error = std::move(error);
-    QTimer::singleShot(0, this, [this] { Q_EMIT finished(); });
+    QTimer::singleShot(0, this, [this] {
+        m_delivered = true;
+        Q_EMIT finished();
+    });
 }
 
 } // namespace kraken::spot

@@ -21,6 +21,8 @@ public:
 
     QString method() const { return m_method; } // "Balance", "AddOrder", ...
     bool isFinished() const { return m_finished; }
+    // finished() has been emitted: connecting to it now would wait forever.
+    bool hasDelivered() const { return m_delivered; }
     // Kraken's `result` on success; undefined on error.
     QJsonValue result() const { return m_result; }
     const Error &error() const { return m_error; }
@@ -47,6 +49,7 @@ private:
     Error m_error;
     int m_attempts = 0;
     bool m_finished = false;
+    bool m_delivered = false;
 };
 
 } // namespace kraken::spot

@@ -80,6 +80,8 @@ private Q_SLOTS:
     void privateCallIsSignedOnTheWire();
     void wrongSecretFailsTheServersCheck();
     void noncesStrictlyIncrease();
+    void privateCallsAreSentOneAtATime();
+    void thenAfterDeliveryStillDelivers();
     void concurrentCallsGetDistinctNonces();
 
     // public success paths
@@ -889,6 +891,62 @@ void TestRestClient::secretNeverInErrorsOrLogs()
     // there, and was replaced.
     QVERIFY2(errors.join(u'\n').contains(u"<redacted>"_s), qPrintable(errors.join(u'\n')));
     QVERIFY2(all.contains(u"<redacted>"_s), qPrintable(all));
+}
+
+void TestRestClient::privateCallsAreSentOneAtATime()
+{
+    // Parallel connections could deliver nonces out of order; while one private call is on
+    // the wire the others wait. The server never answers, so each call ends by timeout.
+    RawHttpServer server(RawHttpServer::Mode::Hang);
+    QVERIFY(server.isListening());
+    RestClientConfig config = testConfig(server.baseUrl());
+    config.timeoutMs = 1500;
+    config.maxRetries = 0;
+    RestClient client(config);
+    client.setCredentials(credentials());
+    QSignalSpy failed(&client, &RestClient::callFailed);
+    client.balance();
+    client.balanceEx();
+    client.openOrders();
+    QTRY_COMPARE_WITH_TIMEOUT(server.requests(), 1, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20'000);
+    // Sent in parallel, all three would have arrived long before the first timed out.
+    QVERIFY2(server.requests() < 3, "private calls went out concurrently");
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 3, 30'000);
+    QCOMPARE(server.requests(), 3);
+    const QList<QByteArray> heads = server.requestHeads();
+    QVERIFY(heads[0].startsWith("POST /0/private/Balance "));
+    QVERIFY(heads[1].startsWith("POST /0/private/BalanceEx "));
+    QVERIFY(heads[2].startsWith("POST /0/private/OpenOrders "));
+}
+
+void TestRestClient::thenAfterDeliveryStillDelivers()
+{
+    FakeKraken server;
+    QVERIFY(server.isListening());
+    server.on(u"/0/public/Time"_s,
+              krakenResult(QJsonObject{{u"unixtime"_s, 1700000000}, {u"rfc1123"_s, u"x"_s}}));
+    RestClient client(testConfig(server.baseUrl()));
+    const Call<ServerTime> call = client.serverTime();
+    QObject context;
+    std::optional<qint64> first, late, afterDeletion;
+    Error deletedError;
+    call.then(&context, [&](const Result<ServerTime> &r) {
+        first = r ? r->unixTime : -1;
+        // Inside the first continuation the reply has delivered but still exists.
+        call.then(&context, [&](const Result<ServerTime> &r2) { late = r2 ? r2->unixTime : -1; });
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(first.has_value() && late.has_value(), 20'000);
+    QCOMPARE(*first, 1700000000);
+    QCOMPARE(*late, 1700000000);
+    QTRY_VERIFY_WITH_TIMEOUT(call.reply() == nullptr, 20'000); // deleted after delivery
+    call.then(&context, [&](const Result<ServerTime> &r) {
+        afterDeletion = r ? 0 : 1;
+        deletedError = r.error();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(afterDeletion.has_value(), 20'000);
+    QCOMPARE(*afterDeletion, 1);
+    QCOMPARE(deletedError.category(), Error::Category::InvalidInput);
 }
 
 QTEST_GUILESS_MAIN(TestRestClient)
