@@ -4,8 +4,6 @@
 #include "kraken/core/decimal.h"
 #include "kraken/core/signing.h"
 
-#include <benchmark/benchmark.h>
-
 #include <QByteArray>
 #include <QFile>
 #include <QJsonDocument>
@@ -13,6 +11,7 @@
 #include <QString>
 
 #include <array>
+#include <benchmark/benchmark.h>
 #include <string_view>
 
 using namespace Qt::StringLiterals;
@@ -21,24 +20,21 @@ using kraken::Decimal;
 namespace {
 
 // Typical WS v2 book tokens: prices at 1-7 places, quantities at 8.
-constexpr std::array<std::string_view, 6> WireTokens = {
-    "45285.2", "0.00100000", "1.54571953", "95000.1", "0.1234000", "0.00000001"};
+constexpr std::array<std::string_view, 6> WireTokens = {"45285.2", "0.00100000", "1.54571953",
+                                                        "95000.1", "0.1234000",  "0.00000001"};
 
-QJsonObject loadVector(const char *file)
-{
+QJsonObject loadVector(const char *file) {
     QFile f(QString::fromUtf8(KT_VECTORS_DIR) + u'/' + QString::fromUtf8(file));
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
 }
 
-QByteArray field(const QJsonObject &o, const QString &section, const QString &key)
-{
+QByteArray field(const QJsonObject &o, const QString &section, const QString &key) {
     return o.value(section).toObject().value(key).toString().toUtf8();
 }
 
-void BM_DecimalFromString(benchmark::State &state)
-{
+void BM_DecimalFromString(benchmark::State &state) {
     for (auto _ : state) {
         for (std::string_view token : WireTokens)
             benchmark::DoNotOptimize(Decimal::fromString(token));
@@ -47,8 +43,7 @@ void BM_DecimalFromString(benchmark::State &state)
 }
 BENCHMARK(BM_DecimalFromString);
 
-void BM_DecimalToStringPrecision(benchmark::State &state)
-{
+void BM_DecimalToStringPrecision(benchmark::State &state) {
     const Decimal price = *Decimal::fromString("45285.2");
     const Decimal qty = *Decimal::fromString("0.1");
     for (auto _ : state) {
@@ -61,8 +56,7 @@ void BM_DecimalToStringPrecision(benchmark::State &state)
 }
 BENCHMARK(BM_DecimalToStringPrecision);
 
-void BM_DecimalTimes(benchmark::State &state)
-{
+void BM_DecimalTimes(benchmark::State &state) {
     const Decimal price = *Decimal::fromString("45286.4");
     const Decimal qty = *Decimal::fromString("1.54571953");
     for (auto _ : state)
@@ -70,8 +64,7 @@ void BM_DecimalTimes(benchmark::State &state)
 }
 BENCHMARK(BM_DecimalTimes);
 
-void BM_SpotApiSign(benchmark::State &state)
-{
+void BM_SpotApiSign(benchmark::State &state) {
     const QJsonObject v = loadVector("spot_rest_api_sign.json");
     const QByteArray path = field(v, u"inputs"_s, u"uri_path"_s);
     const QByteArray nonce = field(v, u"inputs"_s, u"nonce"_s);
@@ -86,8 +79,7 @@ void BM_SpotApiSign(benchmark::State &state)
 }
 BENCHMARK(BM_SpotApiSign);
 
-void BM_FuturesAuthent(benchmark::State &state)
-{
+void BM_FuturesAuthent(benchmark::State &state) {
     const QJsonObject v = loadVector("futures_rest_authent.json");
     const QByteArray post = field(v, u"inputs"_s, u"postData"_s);
     const QByteArray nonce = field(v, u"inputs"_s, u"nonce"_s);

@@ -6,20 +6,22 @@ using namespace Qt::StringLiterals;
 
 namespace app::cli {
 
-ExitCode exitCodeFor(const kraken::Error &error)
-{
+ExitCode exitCodeFor(const kraken::Error &error) {
     using C = kraken::Error::Category;
     switch (error.category()) {
-    case C::None: return ExitOk;
+    case C::None:
+        return ExitOk;
     case C::Network:
-    case C::Timeout: return ExitNetwork;
-    case C::InvalidInput: return ExitUsage;
-    default: return ExitKraken;
+    case C::Timeout:
+        return ExitNetwork;
+    case C::InvalidInput:
+        return ExitUsage;
+    default:
+        return ExitKraken;
     }
 }
 
-void printError(const kraken::Error &error)
-{
+void printError(const kraken::Error &error) {
     QByteArray out;
     for (const QString &e : error.krakenErrors())
         out += e.toUtf8() + '\n';
@@ -27,10 +29,9 @@ void printError(const kraken::Error &error)
     std::fputs(out.constData(), stderr);
 }
 
-void printUsageError(const QString &message, const QString &command)
-{
-    const QString help = command.isEmpty() ? u"krakenterm-cli --help"_s
-                                           : u"krakenterm-cli %1 --help"_s.arg(command);
+void printUsageError(const QString &message, const QString &command) {
+    const QString help =
+        command.isEmpty() ? u"krakenterm-cli --help"_s : u"krakenterm-cli %1 --help"_s.arg(command);
     std::fputs(qPrintable(u"krakenterm-cli: %1\nTry '%2'.\n"_s.arg(message, help)), stderr);
 }
 

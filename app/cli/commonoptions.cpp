@@ -9,22 +9,20 @@ using namespace Qt::StringLiterals;
 
 namespace app::cli {
 
-QCommandLineOption spotUrlOption()
-{
+QCommandLineOption spotUrlOption() {
     return QCommandLineOption(u"spot-url"_s,
                               u"Kraken Spot REST base URL (default https://api.kraken.com, or "
                               u"$KRAKEN_SPOT_URL)."_s,
                               u"URL"_s);
 }
 
-QCommandLineOption timeoutOption()
-{
+QCommandLineOption timeoutOption() {
     return QCommandLineOption(u"timeout"_s, u"Give up after S seconds in all (default 30)."_s,
                               u"S"_s, u"30"_s);
 }
 
-std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser, const QString &command)
-{
+std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser,
+                                             const QString &command) {
     CommonSettings s;
     QString url = parser.value(u"spot-url"_s);
     if (url.isEmpty())
@@ -49,8 +47,7 @@ std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser, c
     return s;
 }
 
-QString helpText(const QCommandLineParser &parser, const QString &command)
-{
+QString helpText(const QCommandLineParser &parser, const QString &command) {
     QString text = parser.helpText();
     const QString program = QCoreApplication::arguments().value(0);
     const qsizetype at = text.indexOf(program);
@@ -59,8 +56,7 @@ QString helpText(const QCommandLineParser &parser, const QString &command)
     return text;
 }
 
-int runUntilDone(int timeoutMs, const std::function<void(std::function<void(int)>)> &start)
-{
+int runUntilDone(int timeoutMs, const std::function<void(std::function<void(int)>)> &start) {
     bool finished = false;
     auto finish = [&finished](int code) {
         if (finished)

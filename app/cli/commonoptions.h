@@ -20,7 +20,8 @@ struct CommonSettings {
 };
 
 // nullopt (after printing a usage error) when an option's value is malformed.
-std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser, const QString &command);
+std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser,
+                                             const QString &command);
 
 // The parser's help with "krakenterm-cli COMMAND" as the program name.
 QString helpText(const QCommandLineParser &parser, const QString &command);

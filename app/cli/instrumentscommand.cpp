@@ -15,8 +15,7 @@ using namespace Qt::StringLiterals;
 namespace app::cli {
 namespace {
 
-bool matches(const kraken::Instrument &in, const QString &filter)
-{
+bool matches(const kraken::Instrument &in, const QString &filter) {
     if (filter.isEmpty())
         return true;
     for (const QString &name : {in.symbol(), in.restKey(), in.altname(), in.wsname()}) {
@@ -26,10 +25,9 @@ bool matches(const kraken::Instrument &in, const QString &filter)
     return false;
 }
 
-QByteArray table(const QList<kraken::Instrument> &rows)
-{
-    const QStringList header = {u"SYMBOL"_s,   u"REST KEY"_s, u"ALTNAME"_s,  u"WSNAME"_s,
-                                u"PRICE DP"_s, u"LOT DP"_s,   u"COST DP"_s,  u"TICK"_s,
+QByteArray table(const QList<kraken::Instrument> &rows) {
+    const QStringList header = {u"SYMBOL"_s,   u"REST KEY"_s, u"ALTNAME"_s, u"WSNAME"_s,
+                                u"PRICE DP"_s, u"LOT DP"_s,   u"COST DP"_s, u"TICK"_s,
                                 u"ORDERMIN"_s, u"COSTMIN"_s,  u"STATUS"_s};
     QList<QStringList> cells{header};
     for (const kraken::Instrument &in : rows)
@@ -51,8 +49,7 @@ QByteArray table(const QList<kraken::Instrument> &rows)
     return out;
 }
 
-QByteArray json(const QList<kraken::Instrument> &rows)
-{
+QByteArray json(const QList<kraken::Instrument> &rows) {
     QJsonArray array;
     for (const kraken::Instrument &in : rows)
         array.append(QJsonObject{{u"symbol"_s, in.symbol()},
@@ -73,15 +70,15 @@ QByteArray json(const QList<kraken::Instrument> &rows)
 
 } // namespace
 
-int runInstrumentsCommand(const QStringList &arguments)
-{
+int runInstrumentsCommand(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Lists Kraken Spot pairs from AssetPairs with their names, precisions and minimums.\n"
         u"FILTER keeps pairs whose symbol, REST key, altname or wsname contains it.\n\n"
         u"Exit codes: 0 ok, 1 Kraken or HTTP error, 2 usage, 3 network error or timeout."_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"FILTER"_s, u"Substring to match, e.g. BTC or XBTUSD."_s, u"[FILTER]"_s);
+    parser.addPositionalArgument(u"FILTER"_s, u"Substring to match, e.g. BTC or XBTUSD."_s,
+                                 u"[FILTER]"_s);
     const QCommandLineOption jsonOpt(u"json"_s, u"Print a JSON array instead of a table."_s);
     parser.addOptions({jsonOpt, spotUrlOption(), timeoutOption()});
     if (!parser.parse(arguments)) {
@@ -104,21 +101,21 @@ int runInstrumentsCommand(const QStringList &arguments)
 
     kraken::spot::RestClient client(settings->config);
     return runUntilDone(settings->timeoutMs, [&](std::function<void(int)> finish) {
-        client.assetPairs().then(&client, [filter, asJson, finish](
-                                              const kraken::Result<kraken::InstrumentRegistry> &r) {
-            if (!r) {
-                printError(r.error());
-                finish(exitCodeFor(r.error()));
-                return;
-            }
-            QList<kraken::Instrument> rows;
-            for (const kraken::Instrument &in : r->all())
-                if (matches(in, filter))
-                    rows.append(in);
-            const QByteArray out = asJson ? json(rows) : table(rows);
-            std::fwrite(out.constData(), 1, std::size_t(out.size()), stdout);
-            finish(ExitOk);
-        });
+        client.assetPairs().then(
+            &client, [filter, asJson, finish](const kraken::Result<kraken::InstrumentRegistry> &r) {
+                if (!r) {
+                    printError(r.error());
+                    finish(exitCodeFor(r.error()));
+                    return;
+                }
+                QList<kraken::Instrument> rows;
+                for (const kraken::Instrument &in : r->all())
+                    if (matches(in, filter))
+                        rows.append(in);
+                const QByteArray out = asJson ? json(rows) : table(rows);
+                std::fwrite(out.constData(), 1, std::size_t(out.size()), stdout);
+                finish(ExitOk);
+            });
     });
 }
 

@@ -28,8 +28,7 @@ const char Usage[] =
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"KrakenTerm"_s);
     QCoreApplication::setApplicationName(u"krakenterm"_s);

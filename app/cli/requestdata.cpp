@@ -10,15 +10,13 @@ using namespace Qt::StringLiterals;
 namespace app::cli {
 namespace {
 
-QString toQString(std::string_view s)
-{
+QString toQString(std::string_view s) {
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
 } // namespace
 
-std::optional<RequestData> RequestData::parse(const QByteArray &text, QString *error)
-{
+std::optional<RequestData> RequestData::parse(const QByteArray &text, QString *error) {
     RequestData data;
     const QByteArray trimmed = text.trimmed();
     if (trimmed.isEmpty())

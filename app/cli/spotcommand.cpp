@@ -2,9 +2,8 @@
 
 #include "cliexit.h"
 #include "commonoptions.h"
-#include "requestdata.h"
-
 #include "kraken/core/credentials.h"
+#include "requestdata.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -18,14 +17,12 @@ using namespace Qt::StringLiterals;
 namespace app::cli {
 namespace {
 
-void writeStdout(const QByteArray &bytes)
-{
+void writeStdout(const QByteArray &bytes) {
     std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
     std::fflush(stdout);
 }
 
-QByteArray render(const QJsonValue &v, bool compact)
-{
+QByteArray render(const QJsonValue &v, bool compact) {
     // Indented output ends in a newline; compact output does not, so add one: a line is
     // what shells and `jq` expect.
     if (v.isObject())
@@ -41,8 +38,7 @@ QByteArray render(const QJsonValue &v, bool compact)
 
 } // namespace
 
-int runSpotCommand(const QStringList &arguments)
-{
+int runSpotCommand(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Sends one request to Kraken's Spot REST API and prints the JSON result.\n\n"
@@ -58,18 +54,17 @@ int runSpotCommand(const QStringList &arguments)
         u"2 usage, 3 network error or timeout."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"PATH"_s, u"public/<Method> or private/<Method>"_s);
-    const QCommandLineOption verbOpt({u"X"_s, u"method"_s},
-                                     u"HTTP method GET or POST (default: GET public, POST private)."_s,
-                                     u"METHOD"_s);
+    const QCommandLineOption verbOpt(
+        {u"X"_s, u"method"_s}, u"HTTP method GET or POST (default: GET public, POST private)."_s,
+        u"METHOD"_s);
     const QCommandLineOption dataOpt({u"d"_s, u"data"_s}, u"Request parameters (JSON or form)."_s,
                                      u"DATA"_s);
     const QCommandLineOption dryRunOpt(u"dry-run"_s, u"Print the request instead of sending it."_s);
-    const QCommandLineOption nonceOpt(u"nonce"_s,
-                                      u"Sign with this nonce (with --dry-run: reproducible signatures)."_s,
-                                      u"N"_s);
+    const QCommandLineOption nonceOpt(
+        u"nonce"_s, u"Sign with this nonce (with --dry-run: reproducible signatures)."_s, u"N"_s);
     const QCommandLineOption compactOpt(u"compact"_s, u"Print the result on one line."_s);
-    parser.addOptions({verbOpt, dataOpt, dryRunOpt, nonceOpt, compactOpt, spotUrlOption(),
-                       timeoutOption()});
+    parser.addOptions(
+        {verbOpt, dataOpt, dryRunOpt, nonceOpt, compactOpt, spotUrlOption(), timeoutOption()});
     if (!parser.parse(arguments)) {
         printUsageError(parser.errorText(), u"spot"_s);
         return ExitUsage;
@@ -142,20 +137,21 @@ int runSpotCommand(const QStringList &arguments)
 
     const bool compact = parser.isSet(compactOpt);
     return runUntilDone(settings->timeoutMs, [&](std::function<void(int)> finish) {
-        kraken::spot::RestReply *reply =
-            data->jsonBody.isEmpty() ? client.request(verb, path, data->params)
-                                     : client.requestJson(path, data->jsonBody);
-        QObject::connect(reply, &kraken::spot::RestReply::finished, reply, [reply, compact, finish] {
-            if (reply->error()) {
-                printError(reply->error());
-                finish(exitCodeFor(reply->error()));
-                return;
-            }
-            for (const QString &w : reply->warnings())
-                std::fputs(qPrintable(u"warning: %1\n"_s.arg(w)), stderr);
-            writeStdout(render(reply->result(), compact));
-            finish(ExitOk);
-        });
+        kraken::spot::RestReply *reply = data->jsonBody.isEmpty()
+                                             ? client.request(verb, path, data->params)
+                                             : client.requestJson(path, data->jsonBody);
+        QObject::connect(reply, &kraken::spot::RestReply::finished, reply,
+                         [reply, compact, finish] {
+                             if (reply->error()) {
+                                 printError(reply->error());
+                                 finish(exitCodeFor(reply->error()));
+                                 return;
+                             }
+                             for (const QString &w : reply->warnings())
+                                 std::fputs(qPrintable(u"warning: %1\n"_s.arg(w)), stderr);
+                             writeStdout(render(reply->result(), compact));
+                             finish(ExitOk);
+                         });
     });
 }
 

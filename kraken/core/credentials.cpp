@@ -4,8 +4,7 @@ using namespace Qt::StringLiterals;
 
 namespace kraken {
 
-std::optional<Credentials> Credentials::fromEnvironment(const char *keyVar, const char *secretVar)
-{
+std::optional<Credentials> Credentials::fromEnvironment(const char *keyVar, const char *secretVar) {
     const QString key = qEnvironmentVariable(keyVar).trimmed();
     const QByteArray secret = qgetenv(secretVar).trimmed();
     if (key.isEmpty() || secret.isEmpty())
@@ -13,22 +12,19 @@ std::optional<Credentials> Credentials::fromEnvironment(const char *keyVar, cons
     return Credentials(key, secret);
 }
 
-QString Credentials::redactedKey() const
-{
+QString Credentials::redactedKey() const {
     if (m_apiKey.isEmpty())
         return u"(no key)"_s;
     return m_apiKey.left(4) + u"…(redacted)"_s;
 }
 
-QDebug operator<<(QDebug dbg, const Credentials &c)
-{
+QDebug operator<<(QDebug dbg, const Credentials &c) {
     QDebugStateSaver saver(dbg);
     dbg.nospace() << "Credentials(" << c.redactedKey() << ", secret=<redacted>)";
     return dbg;
 }
 
-QString redact(QString text, const Credentials &c)
-{
+QString redact(QString text, const Credentials &c) {
     if (!c.secretBase64().isEmpty())
         text.replace(QString::fromLatin1(c.secretBase64()), u"<redacted>"_s);
     return text;

@@ -16,15 +16,13 @@ class Credentials {
 public:
     Credentials() = default;
     Credentials(QString apiKey, QByteArray secretBase64)
-        : m_apiKey(std::move(apiKey)), m_secret(std::move(secretBase64))
-    {
-    }
+        : m_apiKey(std::move(apiKey))
+        , m_secret(std::move(secretBase64)) {}
 
     // KRAKEN_SPOT_API_KEY / KRAKEN_SPOT_API_SECRET (or the FUTURES pair); nullopt if either
     // is unset or empty.
     static std::optional<Credentials> fromEnvironment(const char *keyVar, const char *secretVar);
-    static std::optional<Credentials> spotFromEnvironment()
-    {
+    static std::optional<Credentials> spotFromEnvironment() {
         return fromEnvironment("KRAKEN_SPOT_API_KEY", "KRAKEN_SPOT_API_SECRET");
     }
 

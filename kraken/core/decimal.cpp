@@ -19,14 +19,12 @@ constexpr std::array<std::int64_t, 19> Pow10 = [] {
     return p;
 }();
 
-bool fits(Int128 v)
-{
+bool fits(Int128 v) {
     return v >= std::numeric_limits<std::int64_t>::min() &&
            v <= std::numeric_limits<std::int64_t>::max();
 }
 
-Int128 pow10Wide(int n)
-{
+Int128 pow10Wide(int n) {
     Int128 r = 1;
     for (int i = 0; i < n; ++i)
         r *= 10;
@@ -34,8 +32,7 @@ Int128 pow10Wide(int n)
 }
 
 // Divides value by 10^digits with the given rounding. digits may exceed 18.
-Int128 divRound(Int128 value, int digits, Rounding mode)
-{
+Int128 divRound(Int128 value, int digits, Rounding mode) {
     if (digits <= 0)
         return value;
     if (digits > 38) // |value| < 10^38: the quotient is zero, only the rounding step remains
@@ -50,9 +47,15 @@ Int128 divRound(Int128 value, int digits, Rounding mode)
     const Int128 twice = absR * 2;
     bool awayFromZero = false;
     switch (mode) {
-    case Rounding::Down: awayFromZero = false; break;
-    case Rounding::Up: awayFromZero = true; break;
-    case Rounding::HalfUp: awayFromZero = twice >= divisor; break;
+    case Rounding::Down:
+        awayFromZero = false;
+        break;
+    case Rounding::Up:
+        awayFromZero = true;
+        break;
+    case Rounding::HalfUp:
+        awayFromZero = twice >= divisor;
+        break;
     case Rounding::HalfEven:
         awayFromZero = twice > divisor || (twice == divisor && (q % 2 != 0));
         break;
@@ -64,15 +67,13 @@ Int128 divRound(Int128 value, int digits, Rounding mode)
 
 } // namespace
 
-std::optional<Decimal> Decimal::fromParts(std::int64_t mantissa, int scale)
-{
+std::optional<Decimal> Decimal::fromParts(std::int64_t mantissa, int scale) {
     if (scale < 0 || scale > MaxScale)
         return std::nullopt;
     return Decimal(mantissa, scale);
 }
 
-std::optional<Decimal> Decimal::fromString(std::string_view text)
-{
+std::optional<Decimal> Decimal::fromString(std::string_view text) {
     std::size_t i = 0;
     const std::size_t n = text.size();
     bool negative = false;
@@ -81,8 +82,8 @@ std::optional<Decimal> Decimal::fromString(std::string_view text)
         ++i;
     }
     Int128 mantissa = 0;
-    int digits = 0;     // significant digits accumulated (after leading zeros)
-    int fraction = 0;   // digits after the point
+    int digits = 0;   // significant digits accumulated (after leading zeros)
+    int fraction = 0; // digits after the point
     bool any = false;
     auto take = [&](char c, bool isFraction) -> bool {
         const int d = c - '0';
@@ -173,15 +174,13 @@ std::optional<Decimal> Decimal::fromString(std::string_view text)
     return Decimal(static_cast<std::int64_t>(mantissa), static_cast<int>(scale));
 }
 
-std::optional<Decimal> Decimal::fromString(QStringView text)
-{
+std::optional<Decimal> Decimal::fromString(QStringView text) {
     // Numbers are ASCII; anything else is rejected by the byte parser.
     const QByteArray latin = text.toLatin1();
     return fromString(std::string_view(latin.constData(), std::size_t(latin.size())));
 }
 
-std::optional<Decimal> Decimal::rescaled(int scale, Rounding mode) const
-{
+std::optional<Decimal> Decimal::rescaled(int scale, Rounding mode) const {
     if (scale < 0 || scale > MaxScale)
         return std::nullopt;
     Int128 v = m_mantissa;
@@ -194,8 +193,7 @@ std::optional<Decimal> Decimal::rescaled(int scale, Rounding mode) const
     return Decimal(static_cast<std::int64_t>(v), scale);
 }
 
-Decimal Decimal::normalized() const
-{
+Decimal Decimal::normalized() const {
     std::int64_t m = m_mantissa;
     int s = m_scale;
     while (s > 0 && m % 10 == 0) {
@@ -205,8 +203,7 @@ Decimal Decimal::normalized() const
     return Decimal(m == 0 ? 0 : m, m == 0 ? 0 : s);
 }
 
-std::optional<Decimal> Decimal::plus(const Decimal &other) const
-{
+std::optional<Decimal> Decimal::plus(const Decimal &other) const {
     const int s = std::max(m_scale, other.m_scale);
     const Int128 a = Int128(m_mantissa) * Pow10[std::size_t(s - m_scale)];
     const Int128 b = Int128(other.m_mantissa) * Pow10[std::size_t(s - other.m_scale)];
@@ -216,8 +213,7 @@ std::optional<Decimal> Decimal::plus(const Decimal &other) const
     return Decimal(static_cast<std::int64_t>(sum), s);
 }
 
-std::optional<Decimal> Decimal::minus(const Decimal &other) const
-{
+std::optional<Decimal> Decimal::minus(const Decimal &other) const {
     // Not plus(other.negated()): negating INT64_MIN overflows before the wide arithmetic.
     const int s = std::max(m_scale, other.m_scale);
     const Int128 a = Int128(m_mantissa) * Pow10[std::size_t(s - m_scale)];
@@ -228,8 +224,7 @@ std::optional<Decimal> Decimal::minus(const Decimal &other) const
     return Decimal(static_cast<std::int64_t>(difference), s);
 }
 
-std::optional<Decimal> Decimal::times(const Decimal &other, int scale, Rounding mode) const
-{
+std::optional<Decimal> Decimal::times(const Decimal &other, int scale, Rounding mode) const {
     if (scale < 0 || scale > MaxScale)
         return std::nullopt;
     // |a*b| < 2^126, exact in 128 bits; the product has m_scale + other.m_scale places.
@@ -250,8 +245,7 @@ std::optional<Decimal> Decimal::times(const Decimal &other, int scale, Rounding 
     return Decimal(static_cast<std::int64_t>(product), scale);
 }
 
-bool Decimal::isMultipleOf(const Decimal &increment) const
-{
+bool Decimal::isMultipleOf(const Decimal &increment) const {
     if (increment.m_mantissa == 0)
         return false;
     const int s = std::max(m_scale, increment.m_scale);
@@ -260,20 +254,18 @@ bool Decimal::isMultipleOf(const Decimal &increment) const
     return a % b == 0;
 }
 
-int Decimal::compare(const Decimal &other) const
-{
+int Decimal::compare(const Decimal &other) const {
     const int s = std::max(m_scale, other.m_scale);
     const Int128 a = Int128(m_mantissa) * Pow10[std::size_t(s - m_scale)];
     const Int128 b = Int128(other.m_mantissa) * Pow10[std::size_t(s - other.m_scale)];
     return (a > b) - (a < b);
 }
 
-std::string Decimal::toStdString() const
-{
+std::string Decimal::toStdString() const {
     // Work on the unsigned magnitude so INT64_MIN formats correctly.
     const bool negative = m_mantissa < 0;
-    std::uint64_t magnitude = negative ? std::uint64_t(0) - std::uint64_t(m_mantissa)
-                                       : std::uint64_t(m_mantissa);
+    std::uint64_t magnitude =
+        negative ? std::uint64_t(0) - std::uint64_t(m_mantissa) : std::uint64_t(m_mantissa);
     std::string digits = std::to_string(magnitude);
     if (m_scale > 0) {
         if (digits.size() <= std::size_t(m_scale))
@@ -285,8 +277,7 @@ std::string Decimal::toStdString() const
     return digits;
 }
 
-QString Decimal::toString(int precision, Rounding mode) const
-{
+QString Decimal::toString(int precision, Rounding mode) const {
     const auto r = rescaled(std::clamp(precision, 0, MaxScale), mode);
     // A value too large to pad to `precision` places is still shown exactly.
     return r ? r->toString() : toString();

@@ -58,12 +58,10 @@ public:
 
     // Value-based: 1.50 == 1.5. Use identical() to also compare scale.
     friend bool operator==(const Decimal &a, const Decimal &b) { return a.compare(b) == 0; }
-    friend std::strong_ordering operator<=>(const Decimal &a, const Decimal &b)
-    {
+    friend std::strong_ordering operator<=>(const Decimal &a, const Decimal &b) {
         return a.compare(b) <=> 0;
     }
-    bool identical(const Decimal &other) const
-    {
+    bool identical(const Decimal &other) const {
         return m_mantissa == other.m_mantissa && m_scale == other.m_scale;
     }
 
@@ -74,7 +72,9 @@ public:
     QString toString(int precision, Rounding mode = Rounding::HalfEven) const;
 
 private:
-    constexpr Decimal(std::int64_t mantissa, int scale) : m_mantissa(mantissa), m_scale(scale) {}
+    constexpr Decimal(std::int64_t mantissa, int scale)
+        : m_mantissa(mantissa)
+        , m_scale(scale) {}
     int compare(const Decimal &other) const;
 
     std::int64_t m_mantissa = 0;

@@ -5,12 +5,11 @@ using namespace Qt::StringLiterals;
 namespace kraken {
 
 Error::Error(Category category, QString message, QString detail)
-    : m_category(category), m_message(std::move(message)), m_detail(std::move(detail))
-{
-}
+    : m_category(category)
+    , m_message(std::move(message))
+    , m_detail(std::move(detail)) {}
 
-Error::Category Error::categoryOfKrakenString(const QString &e)
-{
+Error::Category Error::categoryOfKrakenString(const QString &e) {
     if (e.startsWith(u"EAPI:Rate limit"_s) || e.startsWith(u"EOrder:Rate limit"_s) ||
         e.startsWith(u"EOrder:Domain rate limit"_s) || e.startsWith(u"EService:Throttled"_s))
         return Category::RateLimited;
@@ -25,8 +24,7 @@ Error::Category Error::categoryOfKrakenString(const QString &e)
 namespace {
 
 // What the trader should do about the well-known strings; the raw string stays in detail.
-QString adviceFor(const QString &e)
-{
+QString adviceFor(const QString &e) {
     struct Hint {
         const char16_t *prefix;
         const char16_t *text;
@@ -69,8 +67,7 @@ QString adviceFor(const QString &e)
 
 } // namespace
 
-Error Error::fromKraken(const QStringList &errors, int httpStatus)
-{
+Error Error::fromKraken(const QStringList &errors, int httpStatus) {
     const QString first = errors.value(0, u"EGeneral:Unknown error"_s);
     const QString advice = adviceFor(first);
     Error e(categoryOfKrakenString(first), advice.isEmpty() ? first : advice, errors.join(u"; "_s));
@@ -79,20 +76,17 @@ Error Error::fromKraken(const QStringList &errors, int httpStatus)
     return e;
 }
 
-Error &Error::setOutcomeUnknown(bool unknown)
-{
+Error &Error::setOutcomeUnknown(bool unknown) {
     m_outcomeUnknown = unknown;
     return *this;
 }
 
-Error &Error::setHttpStatus(int status)
-{
+Error &Error::setHttpStatus(int status) {
     m_httpStatus = status;
     return *this;
 }
 
-Error &Error::redactWith(const std::function<QString(const QString &)> &filter)
-{
+Error &Error::redactWith(const std::function<QString(const QString &)> &filter) {
     m_message = filter(m_message);
     m_detail = filter(m_detail);
     for (QString &e : m_krakenErrors)
@@ -100,38 +94,47 @@ Error &Error::redactWith(const std::function<QString(const QString &)> &filter)
     return *this;
 }
 
-bool Error::isTransient() const
-{
+bool Error::isTransient() const {
     switch (m_category) {
     case Category::Network:
-    case Category::Timeout: return true;
-    case Category::Http: return m_httpStatus >= 500 || m_httpStatus == 429;
+    case Category::Timeout:
+        return true;
+    case Category::Http:
+        return m_httpStatus >= 500 || m_httpStatus == 429;
     case Category::Kraken: {
         const QString first = m_krakenErrors.value(0);
         return first.startsWith(u"EService:Unavailable"_s) || first.startsWith(u"EService:Busy"_s);
     }
-    default: return false;
+    default:
+        return false;
     }
 }
 
-QString Error::categoryName(Category c)
-{
+QString Error::categoryName(Category c) {
     switch (c) {
-    case Category::None: return u"ok"_s;
-    case Category::Network: return u"network error"_s;
-    case Category::Timeout: return u"timeout"_s;
-    case Category::Http: return u"HTTP error"_s;
-    case Category::Kraken: return u"Kraken error"_s;
-    case Category::Parse: return u"bad response"_s;
-    case Category::RateLimited: return u"rate limited"_s;
-    case Category::Auth: return u"authentication error"_s;
-    case Category::InvalidInput: return u"invalid input"_s;
+    case Category::None:
+        return u"ok"_s;
+    case Category::Network:
+        return u"network error"_s;
+    case Category::Timeout:
+        return u"timeout"_s;
+    case Category::Http:
+        return u"HTTP error"_s;
+    case Category::Kraken:
+        return u"Kraken error"_s;
+    case Category::Parse:
+        return u"bad response"_s;
+    case Category::RateLimited:
+        return u"rate limited"_s;
+    case Category::Auth:
+        return u"authentication error"_s;
+    case Category::InvalidInput:
+        return u"invalid input"_s;
     }
     return {};
 }
 
-QString Error::toString() const
-{
+QString Error::toString() const {
     QString s = categoryName(m_category) + u": "_s + m_message;
     if (!m_detail.isEmpty() && m_detail != m_message)
         s += u" ("_s + m_detail + u')';

@@ -9,15 +9,14 @@ using namespace Qt::StringLiterals;
 namespace kraken {
 namespace {
 
-Error fieldError(const QString &key, const QString &field, const QString &why)
-{
-    return Error(Error::Category::Parse, u"AssetPairs entry %1: field '%2' %3"_s.arg(key, field, why));
+Error fieldError(const QString &key, const QString &field, const QString &why) {
+    return Error(Error::Category::Parse,
+                 u"AssetPairs entry %1: field '%2' %3"_s.arg(key, field, why));
 }
 
 } // namespace
 
-Result<Instrument> Instrument::fromAssetPair(const QString &restKey, const QJsonObject &pair)
-{
+Result<Instrument> Instrument::fromAssetPair(const QString &restKey, const QJsonObject &pair) {
     Instrument in;
     in.m_restKey = restKey;
     in.m_altname = pair.value(u"altname"_s).toString();
@@ -87,8 +86,7 @@ Result<Instrument> Instrument::fromAssetPair(const QString &restKey, const QJson
     return in;
 }
 
-bool Instrument::isTradable() const
-{
+bool Instrument::isTradable() const {
     return m_status == u"online"_s || m_status == u"post_only"_s || m_status == u"limit_only"_s;
 }
 

@@ -4,8 +4,8 @@
 
 namespace kraken {
 
-InstrumentRegistry InstrumentRegistry::fromAssetPairs(const QJsonObject &result, QStringList *skipped)
-{
+InstrumentRegistry InstrumentRegistry::fromAssetPairs(const QJsonObject &result,
+                                                      QStringList *skipped) {
     QList<Instrument> parsed;
     for (auto it = result.begin(); it != result.end(); ++it) {
         auto r = Instrument::fromAssetPair(it.key(), it.value().toObject());
@@ -22,14 +22,12 @@ InstrumentRegistry InstrumentRegistry::fromAssetPairs(const QJsonObject &result,
     return reg;
 }
 
-void InstrumentRegistry::insert(const Instrument &in)
-{
+void InstrumentRegistry::insert(const Instrument &in) {
     m_instruments.append(in);
     rebuildIndex();
 }
 
-void InstrumentRegistry::rebuildIndex()
-{
+void InstrumentRegistry::rebuildIndex() {
     // Names are claimed kind by kind, so a pair's REST key always finds that pair even if
     // another pair uses the same text as an alias; within a kind the first pair keeps it.
     using Getter = QString (Instrument::*)() const;
@@ -45,8 +43,7 @@ void InstrumentRegistry::rebuildIndex()
     }
 }
 
-const Instrument *InstrumentRegistry::find(const QString &anyName) const
-{
+const Instrument *InstrumentRegistry::find(const QString &anyName) const {
     const auto it = m_byName.constFind(anyName.trimmed().toUpper());
     return it == m_byName.cend() ? nullptr : &m_instruments[*it];
 }

@@ -15,7 +15,8 @@ class InstrumentRegistry {
 public:
     // Parses AssetPairs' `result` object. Entries that fail to parse are skipped and listed in
     // `skipped` (one message each); an unknown field never fails an entry.
-    static InstrumentRegistry fromAssetPairs(const QJsonObject &result, QStringList *skipped = nullptr);
+    static InstrumentRegistry fromAssetPairs(const QJsonObject &result,
+                                             QStringList *skipped = nullptr);
 
     void insert(const Instrument &instrument);
     const Instrument *find(const QString &anyName) const;

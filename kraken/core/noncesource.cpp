@@ -14,8 +14,7 @@ using namespace Qt::StringLiterals;
 namespace kraken {
 namespace {
 
-std::uint64_t readMark(const QString &path)
-{
+std::uint64_t readMark(const QString &path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return 0;
@@ -28,8 +27,8 @@ std::uint64_t readMark(const QString &path)
 
 NonceSource::NonceSource(QString stateFile, Clock clock)
     : m_stateFile(std::move(stateFile))
-    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
-{
+    , m_clock(clock ? std::move(clock)
+                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {
     if (!m_stateFile.isEmpty()) {
         // Everything up to the persisted reservation may have been sent by an earlier process.
         m_last = readMark(m_stateFile);
@@ -37,8 +36,7 @@ NonceSource::NonceSource(QString stateFile, Clock clock)
     }
 }
 
-std::uint64_t NonceSource::next()
-{
+std::uint64_t NonceSource::next() {
     std::lock_guard lock(m_mutex);
     const std::int64_t now = m_clock();
     const std::uint64_t candidate = now > 0 ? std::uint64_t(now) : 0;
@@ -48,20 +46,17 @@ std::uint64_t NonceSource::next()
     return m_last;
 }
 
-std::uint64_t NonceSource::last() const
-{
+std::uint64_t NonceSource::last() const {
     std::lock_guard lock(m_mutex);
     return m_last;
 }
 
-QString NonceSource::persistError() const
-{
+QString NonceSource::persistError() const {
     std::lock_guard lock(m_mutex);
     return m_persistError;
 }
 
-void NonceSource::reserveBeyond(std::uint64_t value)
-{
+void NonceSource::reserveBeyond(std::uint64_t value) {
     QDir().mkpath(QFileInfo(m_stateFile).absolutePath());
     // The lock keeps two processes that start together from interleaving read and write.
     QLockFile lock(m_stateFile + u".lock"_s);
@@ -89,8 +84,7 @@ void NonceSource::reserveBeyond(std::uint64_t value)
     m_persistError = u"could not write nonce state file %1: %2"_s.arg(m_stateFile, f.errorString());
 }
 
-QString NonceSource::defaultStateFile(const QString &apiKey)
-{
+QString NonceSource::defaultStateFile(const QString &apiKey) {
     const QByteArray digest =
         QCryptographicHash::hash(apiKey.toUtf8(), QCryptographicHash::Sha256).toHex().left(16);
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/nonce/"_s +

@@ -8,31 +8,34 @@ using namespace Qt::StringLiterals;
 
 namespace kraken {
 
-CounterLimits restLimits(VerificationTier tier)
-{
+CounterLimits restLimits(VerificationTier tier) {
     switch (tier) {
-    case VerificationTier::Starter: return {15, 330};
-    case VerificationTier::Intermediate: return {20, 500};
-    case VerificationTier::Pro: return {20, 1000};
+    case VerificationTier::Starter:
+        return {15, 330};
+    case VerificationTier::Intermediate:
+        return {20, 500};
+    case VerificationTier::Pro:
+        return {20, 1000};
     }
     return {15, 330};
 }
 
-CounterLimits tradingLimits(VerificationTier tier)
-{
+CounterLimits tradingLimits(VerificationTier tier) {
     switch (tier) {
-    case VerificationTier::Starter: return {60, 1000};
-    case VerificationTier::Intermediate: return {125, 2340};
-    case VerificationTier::Pro: return {180, 3750};
+    case VerificationTier::Starter:
+        return {60, 1000};
+    case VerificationTier::Intermediate:
+        return {125, 2340};
+    case VerificationTier::Pro:
+        return {180, 3750};
     }
     return {60, 1000};
 }
 
-bool isTradingMethod(QStringView method)
-{
+bool isTradingMethod(QStringView method) {
     static const std::array<QStringView, 9> trading = {
-        u"AddOrder",    u"AddOrderBatch",        u"AmendOrder",
-        u"EditOrder",   u"CancelOrder",          u"CancelAll",
+        u"AddOrder",        u"AddOrderBatch",        u"AmendOrder",
+        u"EditOrder",       u"CancelOrder",          u"CancelAll",
         u"CancelAllOrders", u"CancelAllOrdersAfter", u"CancelOrderBatch"};
     for (QStringView m : trading) {
         if (m == method)
@@ -41,8 +44,7 @@ bool isTradingMethod(QStringView method)
     return false;
 }
 
-int restCallCost(QStringView method)
-{
+int restCallCost(QStringView method) {
     if (method == u"Ledgers" || method == u"QueryLedgers" || method == u"TradesHistory" ||
         method == u"QueryTrades")
         return 2;
@@ -51,11 +53,11 @@ int restCallCost(QStringView method)
     return 1;
 }
 
-int tradingCost(TradingAction action, std::int64_t ageMs)
-{
+int tradingCost(TradingAction action, std::int64_t ageMs) {
     const std::int64_t s = ageMs < 0 ? 0 : ageMs;
     switch (action) {
-    case TradingAction::Add: return 1;
+    case TradingAction::Add:
+        return 1;
     case TradingAction::Amend:
         return 1 + (s < 5000 ? 3 : s < 10000 ? 2 : s < 15000 ? 1 : 0);
     case TradingAction::Edit:
@@ -77,13 +79,11 @@ int tradingCost(TradingAction action, std::int64_t ageMs)
     return 1;
 }
 
-int batchAddCost(int orders)
-{
+int batchAddCost(int orders) {
     return orders <= 0 ? 0 : (orders + 1) / 2;
 }
 
-std::optional<VerificationTier> tierFromString(QStringView name)
-{
+std::optional<VerificationTier> tierFromString(QStringView name) {
     if (name.compare(u"starter", Qt::CaseInsensitive) == 0)
         return VerificationTier::Starter;
     if (name.compare(u"intermediate", Qt::CaseInsensitive) == 0)

@@ -6,31 +6,26 @@
 namespace kraken {
 namespace {
 
-QByteArray hmacSha512(const QByteArray &key, QByteArrayView message)
-{
-    return QMessageAuthenticationCode::hash(message.toByteArray(), key,
-                                            QCryptographicHash::Sha512);
+QByteArray hmacSha512(const QByteArray &key, QByteArrayView message) {
+    return QMessageAuthenticationCode::hash(message.toByteArray(), key, QCryptographicHash::Sha512);
 }
 
 } // namespace
 
-std::optional<QByteArray> decodeSecret(QByteArrayView secretBase64)
-{
+std::optional<QByteArray> decodeSecret(QByteArrayView secretBase64) {
     QByteArray padded = secretBase64.toByteArray().trimmed();
     if (padded.isEmpty())
         return std::nullopt;
     while (padded.size() % 4 != 0)
         padded.append('=');
-    auto decoded =
-        QByteArray::fromBase64Encoding(padded, QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = QByteArray::fromBase64Encoding(padded, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || decoded.decoded.isEmpty())
         return std::nullopt;
     return decoded.decoded;
 }
 
 std::optional<QByteArray> spotApiSign(QByteArrayView path, QByteArrayView nonce,
-                                      QByteArrayView postData, QByteArrayView secretBase64)
-{
+                                      QByteArrayView postData, QByteArrayView secretBase64) {
     const auto key = decodeSecret(secretBase64);
     if (!key)
         return std::nullopt;
@@ -43,9 +38,7 @@ std::optional<QByteArray> spotApiSign(QByteArrayView path, QByteArrayView nonce,
 }
 
 std::optional<QByteArray> futuresAuthent(QByteArrayView postData, QByteArrayView nonce,
-                                         QByteArrayView endpointPath,
-                                         QByteArrayView secretBase64)
-{
+                                         QByteArrayView endpointPath, QByteArrayView secretBase64) {
     const auto key = decodeSecret(secretBase64);
     if (!key)
         return std::nullopt;
@@ -60,8 +53,7 @@ std::optional<QByteArray> futuresAuthent(QByteArrayView postData, QByteArrayView
 }
 
 std::optional<QByteArray> futuresSignChallenge(QByteArrayView challenge,
-                                               QByteArrayView secretBase64)
-{
+                                               QByteArrayView secretBase64) {
     const auto key = decodeSecret(secretBase64);
     if (!key)
         return std::nullopt;

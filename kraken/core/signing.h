@@ -22,8 +22,7 @@ std::optional<QByteArray> spotApiSign(QByteArrayView path, QByteArrayView nonce,
 // Futures REST Authent: base64(HMAC-SHA512(secret, SHA256(postData + nonce + endpointPath))),
 // endpointPath without the "/derivatives" prefix (it is stripped here if present).
 std::optional<QByteArray> futuresAuthent(QByteArrayView postData, QByteArrayView nonce,
-                                         QByteArrayView endpointPath,
-                                         QByteArrayView secretBase64);
+                                         QByteArrayView endpointPath, QByteArrayView secretBase64);
 
 // Futures WebSocket challenge: base64(HMAC-SHA512(secret, SHA256(challenge))).
 std::optional<QByteArray> futuresSignChallenge(QByteArrayView challenge,

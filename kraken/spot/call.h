@@ -6,9 +6,8 @@
 // still delivers (from the event loop); after the reply was deleted it delivers an error
 // saying so. The raw RestReply stays available for abort() until it finishes.
 
-#include "restreply.h"
-
 #include "kraken/core/result.h"
+#include "restreply.h"
 
 #include <QPointer>
 #include <QTimer>
@@ -17,18 +16,17 @@
 
 namespace kraken::spot {
 
-template<class T>
-class Call {
+template<class T> class Call {
 public:
     using Parser = std::function<Result<T>(const QJsonValue &)>;
 
-    Call(RestReply *reply, Parser parser) : m_reply(reply), m_parser(std::move(parser)) {}
+    Call(RestReply *reply, Parser parser)
+        : m_reply(reply)
+        , m_parser(std::move(parser)) {}
 
     RestReply *reply() const { return m_reply; }
 
-    template<class F>
-    void then(const QObject *context, F &&fn) const
-    {
+    template<class F> void then(const QObject *context, F &&fn) const {
         auto deliver = [parser = m_parser](RestReply *reply) {
             return reply->error() ? Result<T>(reply->error()) : parser(reply->result());
         };
@@ -41,8 +39,10 @@ public:
             return;
         }
         if (m_reply->hasDelivered()) {
-            QTimer::singleShot(0, context, [result = deliver(m_reply), fn = std::forward<F>(fn)]()
-                                   mutable { fn(std::move(result)); });
+            QTimer::singleShot(0, context,
+                               [result = deliver(m_reply), fn = std::forward<F>(fn)]() mutable {
+                                   fn(std::move(result));
+                               });
             return;
         }
         QObject::connect(

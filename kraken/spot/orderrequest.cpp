@@ -4,8 +4,7 @@ using namespace Qt::StringLiterals;
 
 namespace kraken::spot {
 
-Params OrderRequest::toParams() const
-{
+Params OrderRequest::toParams() const {
     Params p;
     p.append({u"pair"_s, pair});
     p.append({u"type"_s, side == Side::Buy ? u"buy"_s : u"sell"_s});
@@ -55,8 +54,7 @@ Params OrderRequest::toParams() const
     return p;
 }
 
-QJsonObject OrderRequest::toBatchEntry() const
-{
+QJsonObject OrderRequest::toBatchEntry() const {
     QJsonObject o;
     for (const auto &[key, value] : toParams()) {
         if (key == u"pair"_s || key == u"validate"_s || key == u"deadline"_s)
@@ -76,8 +74,7 @@ QJsonObject OrderRequest::toBatchEntry() const
     return o;
 }
 
-QString OrderRequest::validationError() const
-{
+QString OrderRequest::validationError() const {
     if (pair.trimmed().isEmpty())
         return u"no pair given"_s;
     if (volume.signum() <= 0 && orderType != u"settle-position"_s)

@@ -4,9 +4,8 @@
 // turned into Kraken's parameter names by toParams(). Price fields are Decimals; Kraken's
 // relative forms ("+150", "-1.5%", "#") go in the *Expression fields instead. A value type.
 
-#include "preparedrequest.h"
-
 #include "kraken/core/decimal.h"
+#include "preparedrequest.h"
 
 #include <QJsonObject>
 
@@ -32,7 +31,7 @@ struct OrderRequest {
     QString leverage;
     bool reduceOnly = false;
     QString stpType;
-    QStringList oflags; // post, fcib, fciq, nompp, viqc
+    QStringList oflags;  // post, fcib, fciq, nompp, viqc
     QString timeInForce; // GTC, IOC, GTD
     QString startTime, expireTime;
     std::optional<qint32> userref;

@@ -2,8 +2,7 @@
 
 namespace kraken::spot {
 
-QByteArray encodeForm(const Params &params)
-{
+QByteArray encodeForm(const Params &params) {
     QByteArray out;
     for (const auto &[key, value] : params) {
         if (!out.isEmpty())
@@ -15,8 +14,7 @@ QByteArray encodeForm(const Params &params)
     return out;
 }
 
-QByteArray PreparedRequest::toHttpMessage() const
-{
+QByteArray PreparedRequest::toHttpMessage() const {
     QByteArray out = verb + ' ' + url.toEncoded() + " HTTP/1.1\r\n";
     // Host and Content-Length are what the network stack adds; shown so the message is whole.
     QByteArray host = url.host().toUtf8();

@@ -11,24 +11,21 @@ using namespace Qt::StringLiterals;
 namespace kraken::spot {
 namespace {
 
-bool looksLikeHtml(const QByteArray &contentType, const QByteArray &body)
-{
+bool looksLikeHtml(const QByteArray &contentType, const QByteArray &body) {
     if (contentType.contains("text/html"))
         return true;
     const QByteArray head = body.left(256).trimmed().toLower();
     return head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith('<');
 }
 
-QString htmlTitle(const QByteArray &body)
-{
+QString htmlTitle(const QByteArray &body) {
     static const QRegularExpression re(u"<title[^>]*>([^<]{1,200})</title>"_s,
                                        QRegularExpression::CaseInsensitiveOption);
     const auto m = re.match(QString::fromUtf8(body.left(64 * 1024)));
     return m.hasMatch() ? m.captured(1).simplified() : QString();
 }
 
-QString snippet(const QByteArray &body)
-{
+QString snippet(const QByteArray &body) {
     QString s = QString::fromUtf8(body.left(160)).simplified();
     if (body.size() > 160)
         s += u"…"_s;
@@ -36,20 +33,19 @@ QString snippet(const QByteArray &body)
 }
 
 // Kraken puts "W..." warnings in the error array beside a good result.
-bool isWarning(const QString &s)
-{
+bool isWarning(const QString &s) {
     return s.startsWith(u'W');
 }
 
-Error httpError(const HttpOutcome &o)
-{
-    const QString reason = o.httpStatus == 429 ? u"too many requests"_s
+Error httpError(const HttpOutcome &o) {
+    const QString reason = o.httpStatus == 429   ? u"too many requests"_s
                            : o.httpStatus >= 500 ? u"Kraken's server failed"_s
-                                                : u"request rejected"_s;
+                                                 : u"request rejected"_s;
     QString detail;
     if (looksLikeHtml(o.contentType, o.body)) {
         const QString title = htmlTitle(o.body);
-        detail = u"an HTML page"_s + (title.isEmpty() ? QString() : u" titled \"%1\""_s.arg(title)) +
+        detail = u"an HTML page"_s +
+                 (title.isEmpty() ? QString() : u" titled \"%1\""_s.arg(title)) +
                  u" (a proxy or Cloudflare answered instead of Kraken's API)"_s;
     } else if (!o.body.isEmpty()) {
         detail = u"body: "_s + snippet(o.body);
@@ -62,8 +58,7 @@ Error httpError(const HttpOutcome &o)
 
 } // namespace
 
-bool neverReachedServer(int networkError)
-{
+bool neverReachedServer(int networkError) {
     switch (QNetworkReply::NetworkError(networkError)) {
     case QNetworkReply::ConnectionRefusedError:
     case QNetworkReply::HostNotFoundError:
@@ -77,8 +72,7 @@ bool neverReachedServer(int networkError)
     }
 }
 
-Envelope interpretResponse(const HttpOutcome &o)
-{
+Envelope interpretResponse(const HttpOutcome &o) {
     Envelope env;
     if (o.timedOut) {
         env.error = Error(Error::Category::Timeout,
@@ -111,8 +105,9 @@ Envelope interpretResponse(const HttpOutcome &o)
             return env;
         }
         if (!obj.contains(u"result"_s)) {
-            env.error = Error(Error::Category::Parse,
-                              u"Kraken's answer has neither an error nor a result"_s, snippet(o.body));
+            env.error =
+                Error(Error::Category::Parse,
+                      u"Kraken's answer has neither an error nor a result"_s, snippet(o.body));
             return env;
         }
         env.result = obj.value(u"result"_s);

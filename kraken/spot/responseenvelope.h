@@ -11,8 +11,8 @@
 namespace kraken::spot {
 
 struct HttpOutcome {
-    int httpStatus = 0;          // 0 when no HTTP answer arrived
-    int networkError = 0;        // QNetworkReply::NetworkError
+    int httpStatus = 0;   // 0 when no HTTP answer arrived
+    int networkError = 0; // QNetworkReply::NetworkError
     QString networkErrorText;
     QByteArray contentType;
     QByteArray body;

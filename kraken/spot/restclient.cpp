@@ -1,13 +1,12 @@
 #include "restclient.h"
 
-#include "logging.h"
-#include "responseenvelope.h"
-#include "restparsers.h"
-
 #include "kraken/core/noncesource.h"
 #include "kraken/core/ratecounter.h"
 #include "kraken/core/signing.h"
 #include "kraken/core/tradingratelimiter.h"
+#include "logging.h"
+#include "responseenvelope.h"
+#include "restparsers.h"
 
 #include <QIODevice>
 #include <QJsonArray>
@@ -20,9 +19,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
-#include <deque>
-
 #include <cstring>
+#include <deque>
 
 using namespace Qt::StringLiterals;
 
@@ -33,8 +31,7 @@ constexpr qint64 MaxResponseBytes = 64 * 1024 * 1024;
 constexpr int MaxBackoffMs = 30'000;
 
 // "/0/public/Time", "0/public/Time", "public/Time" -> "/0/public/Time".
-std::optional<QString> normalisePath(QString path)
-{
+std::optional<QString> normalisePath(QString path) {
     path = path.trimmed();
     while (path.startsWith(u'/'))
         path.remove(0, 1);
@@ -46,8 +43,7 @@ std::optional<QString> normalisePath(QString path)
     return u"/0/"_s + path;
 }
 
-QString methodOf(const QString &normalisedPath)
-{
+QString methodOf(const QString &normalisedPath) {
     return normalisedPath.section(u'/', -1);
 }
 
@@ -57,20 +53,18 @@ QString methodOf(const QString &normalisedPath)
 // which the client reports with outcomeUnknown. (Not a QBuffer: Qt reads those directly.)
 class SendOnceBody : public QIODevice {
 public:
-    explicit SendOnceBody(QByteArray body) : m_body(std::move(body))
-    {
+    explicit SendOnceBody(QByteArray body)
+        : m_body(std::move(body)) {
         open(QIODevice::ReadOnly);
     }
     qint64 size() const override { return m_body.size(); }
     bool reset() override { return !m_consumed && QIODevice::reset(); }
-    bool seek(qint64 pos) override
-    {
+    bool seek(qint64 pos) override {
         return (!m_consumed || pos >= this->pos()) && QIODevice::seek(pos);
     }
 
 protected:
-    qint64 readData(char *data, qint64 maxSize) override
-    {
+    qint64 readData(char *data, qint64 maxSize) override {
         const qint64 n = std::min(maxSize, m_body.size() - pos());
         if (n <= 0)
             return 0;
@@ -129,27 +123,24 @@ struct RestClient::Private {
 
     explicit Private(RestClientConfig c)
         : config(std::move(c))
-        , restCounter(restLimits(config.tier).maxCounter, restLimits(config.tier).decayMilliPerSecond)
-        , trading(config.tier)
-    {
-    }
+        , restCounter(restLimits(config.tier).maxCounter,
+                      restLimits(config.tier).decayMilliPerSecond)
+        , trading(config.tier) {}
 };
 
 RestClient::RestClient(RestClientConfig config, QObject *parent)
-    : QObject(parent), d(std::make_unique<Private>(std::move(config)))
-{
+    : QObject(parent)
+    , d(std::make_unique<Private>(std::move(config))) {
     d->nam = new QNetworkAccessManager(this);
 }
 
 RestClient::~RestClient() = default;
 
-const RestClientConfig &RestClient::config() const
-{
+const RestClientConfig &RestClient::config() const {
     return d->config;
 }
 
-void RestClient::setCredentials(std::optional<Credentials> credentials)
-{
+void RestClient::setCredentials(std::optional<Credentials> credentials) {
     d->credentials = std::move(credentials);
     d->nonces.reset();
     if (d->credentials) {
@@ -163,33 +154,27 @@ void RestClient::setCredentials(std::optional<Credentials> credentials)
     Q_EMIT credentialsChanged();
 }
 
-bool RestClient::hasCredentials() const
-{
+bool RestClient::hasCredentials() const {
     return d->credentials.has_value();
 }
 
-void RestClient::setInstruments(InstrumentRegistry instruments)
-{
+void RestClient::setInstruments(InstrumentRegistry instruments) {
     d->instruments = std::move(instruments);
 }
 
-double RestClient::restCounter() const
-{
+double RestClient::restCounter() const {
     return d->restCounter.value(d->clock());
 }
 
-int RestClient::restCounterMax() const
-{
+int RestClient::restCounterMax() const {
     return d->restCounter.maxCounter();
 }
 
-double RestClient::tradingCounter(const QString &pair) const
-{
+double RestClient::tradingCounter(const QString &pair) const {
     return d->trading.counter(canonicalPair(pair));
 }
 
-QString RestClient::canonicalPair(const QString &pair) const
-{
+QString RestClient::canonicalPair(const QString &pair) const {
     if (const Instrument *in = d->instruments.find(pair))
         return in->restKey();
     return pair.trimmed().toUpper();
@@ -197,13 +182,13 @@ QString RestClient::canonicalPair(const QString &pair) const
 
 Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QString &pathIn,
                                             const Params &params, std::optional<quint64> nonce,
-                                            const QByteArray &jsonBody)
-{
+                                            const QByteArray &jsonBody) {
     const auto path = normalisePath(pathIn);
     if (!path)
-        return Error(Error::Category::InvalidInput,
-                     u"'%1' is not a Kraken REST path: use public/<Method> or private/<Method>"_s
-                         .arg(pathIn));
+        return Error(
+            Error::Category::InvalidInput,
+            u"'%1' is not a Kraken REST path: use public/<Method> or private/<Method>"_s.arg(
+                pathIn));
     const bool isPrivate = path->startsWith(u"/0/private/"_s);
     PreparedRequest req;
     req.verb = verbIn.isEmpty() ? (isPrivate ? "POST" : "GET") : verbIn.toUpper();
@@ -218,7 +203,8 @@ Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QStr
 
     if (!isPrivate) {
         if (!jsonBody.isEmpty())
-            return Error(Error::Category::InvalidInput, u"public calls take parameters, not a JSON body"_s);
+            return Error(Error::Category::InvalidInput,
+                         u"public calls take parameters, not a JSON body"_s);
         if (req.verb == "GET") {
             if (!params.isEmpty())
                 url.setQuery(QString::fromLatin1(encodeForm(params)), QUrl::StrictMode);
@@ -250,8 +236,8 @@ Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QStr
             req.body += '&' + encodeForm(params);
         req.headers.emplaceBack("Content-Type", "application/x-www-form-urlencoded");
     }
-    const auto sign = spotApiSign(path->toUtf8(), nonceText, req.body,
-                                  d->credentials->secretBase64());
+    const auto sign =
+        spotApiSign(path->toUtf8(), nonceText, req.body, d->credentials->secretBase64());
     if (!sign)
         return Error(Error::Category::Auth,
                      u"the API secret is not valid base64: copy it again from Kraken"_s);
@@ -262,8 +248,8 @@ Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QStr
 }
 
 std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, const QString &path,
-                                                     const Params &params, const QByteArray &jsonBody)
-{
+                                                     const Params &params,
+                                                     const QByteArray &jsonBody) {
     auto job = std::make_shared<Job>();
     job->verb = verb;
     job->path = normalisePath(path).value_or(path);
@@ -275,8 +261,7 @@ std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, con
     return job;
 }
 
-RestReply *RestClient::start(std::shared_ptr<Job> job)
-{
+RestReply *RestClient::start(std::shared_ptr<Job> job) {
     auto *reply = new RestReply(job->method, this);
     job->reply = reply;
     connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
@@ -291,8 +276,7 @@ RestReply *RestClient::start(std::shared_ptr<Job> job)
     return reply;
 }
 
-void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs)
-{
+void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs) {
     const qint64 now = d->clock();
     qint64 delay = 0;
     if (job->trading) {
@@ -316,8 +300,7 @@ void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs)
     QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { send(job); });
 }
 
-void RestClient::releasePrivateSlot()
-{
+void RestClient::releasePrivateSlot() {
     d->privateBusy = false;
     while (!d->privateWaiting.empty()) {
         std::shared_ptr<Job> next = d->privateWaiting.front();
@@ -329,8 +312,7 @@ void RestClient::releasePrivateSlot()
     }
 }
 
-void RestClient::send(const std::shared_ptr<Job> &job)
-{
+void RestClient::send(const std::shared_ptr<Job> &job) {
     if (!job->reply || job->reply->isFinished())
         return;
     if (job->userAborted) {
@@ -409,8 +391,7 @@ void RestClient::send(const std::shared_ptr<Job> &job)
     });
 }
 
-void RestClient::finishFailed(const std::shared_ptr<Job> &job, Error error)
-{
+void RestClient::finishFailed(const std::shared_ptr<Job> &job, Error error) {
     if (!job->reply)
         return;
     if (d->credentials) {
@@ -422,8 +403,7 @@ void RestClient::finishFailed(const std::shared_ptr<Job> &job, Error error)
     job->reply->finishWith(std::move(error));
 }
 
-void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome)
-{
+void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome) {
     if (!job->reply)
         return;
     Envelope env = interpretResponse(outcome);
@@ -448,23 +428,24 @@ void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutco
             // rejection, is definite. Everything else may have placed or cancelled an order.
             const bool unknown =
                 outcome.timedOut ||
-                (e.category() == Error::Category::Network && !neverReachedServer(outcome.networkError)) ||
+                (e.category() == Error::Category::Network &&
+                 !neverReachedServer(outcome.networkError)) ||
                 (e.category() == Error::Category::Http && outcome.httpStatus >= 500) ||
-                (e.category() == Error::Category::Parse) ||
-                first.startsWith(u"EService:Busy"_s) || first.startsWith(u"EGeneral:Internal error"_s) ||
+                (e.category() == Error::Category::Parse) || first.startsWith(u"EService:Busy"_s) ||
+                first.startsWith(u"EGeneral:Internal error"_s) ||
                 first.startsWith(u"EService:Unavailable"_s);
             e.setOutcomeUnknown(unknown);
             finishFailed(job, e);
             return;
         }
-        const bool retryable = !job->userAborted &&
-                               (e.isTransient() || e.category() == Error::Category::RateLimited);
+        const bool retryable =
+            !job->userAborted && (e.isTransient() || e.category() == Error::Category::RateLimited);
         if (retryable && job->attempt <= d->config.maxRetries) {
             const qint64 base = qint64(d->config.retryDelayMs) << std::min(job->attempt - 1, 10);
             const double jitter = 0.5 + QRandomGenerator::global()->generateDouble();
             const qint64 delay = std::min<qint64>(MaxBackoffMs, qint64(double(base) * jitter));
-            qCInfo(lcRest).noquote() << job->method << "retrying in" << delay << "ms after"
-                                     << e.toString();
+            qCInfo(lcRest).noquote()
+                << job->method << "retrying in" << delay << "ms after" << e.toString();
             schedule(job, delay);
             return;
         }
@@ -489,8 +470,8 @@ void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutco
         }
         offset += rows.size();
         // Without a count (Ledgers' without_count) read on until a page brings nothing new.
-        const bool done = rows.isEmpty() || (total >= 0 && offset >= total) ||
-                          job->accumulated.size() == before;
+        const bool done =
+            rows.isEmpty() || (total >= 0 && offset >= total) || job->accumulated.size() == before;
         if (!done && job->pages < d->config.maxPages) {
             Params next = job->params;
             next.removeIf([](const auto &p) { return p.first == u"ofs"_s; });
@@ -512,8 +493,7 @@ void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutco
     job->reply->finishWith(env.result, env.warnings);
 }
 
-void RestClient::noteTradingSuccess(const Job &job, const QJsonValue &result)
-{
+void RestClient::noteTradingSuccess(const Job &job, const QJsonValue &result) {
     const QJsonObject o = result.toObject();
     if (job.method == u"AddOrder"_s) {
         for (const QJsonValue &t : o.value(u"txid"_s).toArray())
@@ -533,68 +513,60 @@ void RestClient::noteTradingSuccess(const Job &job, const QJsonValue &result)
     }
 }
 
-RestReply *RestClient::request(const QByteArray &verb, const QString &path, const Params &params)
-{
+RestReply *RestClient::request(const QByteArray &verb, const QString &path, const Params &params) {
     return start(makeJob(verb, path, params));
 }
 
-RestReply *RestClient::requestJson(const QString &path, const QByteArray &jsonObjectText)
-{
+RestReply *RestClient::requestJson(const QString &path, const QByteArray &jsonObjectText) {
     return start(makeJob("POST", path, {}, jsonObjectText));
 }
 
 // ---- typed calls ----------------------------------------------------------------------
 
-Call<ServerTime> RestClient::serverTime()
-{
+Call<ServerTime> RestClient::serverTime() {
     return {request({}, u"public/Time"_s), parse::serverTime};
 }
 
-Call<SystemStatus> RestClient::systemStatus()
-{
+Call<SystemStatus> RestClient::systemStatus() {
     return {request({}, u"public/SystemStatus"_s), parse::systemStatus};
 }
 
-Call<QList<AssetInfo>> RestClient::assets(const QStringList &assets)
-{
+Call<QList<AssetInfo>> RestClient::assets(const QStringList &assets) {
     Params p;
     if (!assets.isEmpty())
         p.append({u"asset"_s, assets.join(u',')});
     return {request({}, u"public/Assets"_s, p), parse::assets};
 }
 
-Call<InstrumentRegistry> RestClient::assetPairs(const QStringList &pairs)
-{
+Call<InstrumentRegistry> RestClient::assetPairs(const QStringList &pairs) {
     Params p;
     if (!pairs.isEmpty())
         p.append({u"pair"_s, pairs.join(u',')});
     return {request({}, u"public/AssetPairs"_s, p), parse::assetPairs};
 }
 
-Call<QList<TickerInfo>> RestClient::ticker(const QStringList &pairs)
-{
+Call<QList<TickerInfo>> RestClient::ticker(const QStringList &pairs) {
     Params p;
     if (!pairs.isEmpty())
         p.append({u"pair"_s, pairs.join(u',')});
     return {request({}, u"public/Ticker"_s, p), parse::ticker};
 }
 
-Call<OhlcPage> RestClient::ohlc(const QString &pair, int intervalMinutes, std::optional<qint64> since)
-{
+Call<OhlcPage> RestClient::ohlc(const QString &pair, int intervalMinutes,
+                                std::optional<qint64> since) {
     Params p{{u"pair"_s, pair}, {u"interval"_s, QString::number(intervalMinutes)}};
     if (since)
         p.append({u"since"_s, QString::number(*since)});
     return {request({}, u"public/OHLC"_s, p), parse::ohlc};
 }
 
-Call<DepthSnapshot> RestClient::depth(const QString &pair, int count)
-{
-    return {request({}, u"public/Depth"_s, {{u"pair"_s, pair}, {u"count"_s, QString::number(count)}}),
-            parse::depth};
+Call<DepthSnapshot> RestClient::depth(const QString &pair, int count) {
+    return {
+        request({}, u"public/Depth"_s, {{u"pair"_s, pair}, {u"count"_s, QString::number(count)}}),
+        parse::depth};
 }
 
-Call<TradesPage> RestClient::trades(const QString &pair, const QString &since, int count)
-{
+Call<TradesPage> RestClient::trades(const QString &pair, const QString &since, int count) {
     Params p{{u"pair"_s, pair}};
     if (!since.isEmpty())
         p.append({u"since"_s, since});
@@ -603,62 +575,53 @@ Call<TradesPage> RestClient::trades(const QString &pair, const QString &since, i
     return {request({}, u"public/Trades"_s, p), parse::trades};
 }
 
-Call<SpreadPage> RestClient::spread(const QString &pair, std::optional<qint64> since)
-{
+Call<SpreadPage> RestClient::spread(const QString &pair, std::optional<qint64> since) {
     Params p{{u"pair"_s, pair}};
     if (since)
         p.append({u"since"_s, QString::number(*since)});
     return {request({}, u"public/Spread"_s, p), parse::spread};
 }
 
-Call<Balances> RestClient::balance()
-{
+Call<Balances> RestClient::balance() {
     return {request({}, u"private/Balance"_s), parse::balance};
 }
 
-Call<ExtendedBalances> RestClient::balanceEx()
-{
+Call<ExtendedBalances> RestClient::balanceEx() {
     return {request({}, u"private/BalanceEx"_s), parse::balanceEx};
 }
 
-Call<TradeBalance> RestClient::tradeBalance(const QString &asset)
-{
+Call<TradeBalance> RestClient::tradeBalance(const QString &asset) {
     Params p;
     if (!asset.isEmpty())
         p.append({u"asset"_s, asset});
     return {request({}, u"private/TradeBalance"_s, p), parse::tradeBalance};
 }
 
-Call<OrdersPage> RestClient::openOrders(const Params &filters)
-{
+Call<OrdersPage> RestClient::openOrders(const Params &filters) {
     return {request({}, u"private/OpenOrders"_s, filters), parse::openOrders};
 }
 
-Call<OrdersPage> RestClient::closedOrders(const Params &filters, Pages pages)
-{
+Call<OrdersPage> RestClient::closedOrders(const Params &filters, Pages pages) {
     auto job = makeJob({}, u"private/ClosedOrders"_s, filters);
     job->allPages = pages == Pages::All;
     job->pageListKey = u"closed"_s;
     return {start(job), parse::closedOrders};
 }
 
-Call<QList<OrderInfo>> RestClient::queryOrders(const QStringList &txids, const Params &filters)
-{
+Call<QList<OrderInfo>> RestClient::queryOrders(const QStringList &txids, const Params &filters) {
     Params p{{u"txid"_s, txids.join(u',')}};
     p.append(filters);
     return {request({}, u"private/QueryOrders"_s, p), parse::queryOrders};
 }
 
-Call<TradesHistoryPage> RestClient::tradesHistory(const Params &filters, Pages pages)
-{
+Call<TradesHistoryPage> RestClient::tradesHistory(const Params &filters, Pages pages) {
     auto job = makeJob({}, u"private/TradesHistory"_s, filters);
     job->allPages = pages == Pages::All;
     job->pageListKey = u"trades"_s;
     return {start(job), parse::tradesHistory};
 }
 
-Call<QList<PositionInfo>> RestClient::openPositions(const QStringList &txids, bool doCalcs)
-{
+Call<QList<PositionInfo>> RestClient::openPositions(const QStringList &txids, bool doCalcs) {
     Params p;
     if (!txids.isEmpty())
         p.append({u"txid"_s, txids.join(u',')});
@@ -667,30 +630,26 @@ Call<QList<PositionInfo>> RestClient::openPositions(const QStringList &txids, bo
     return {request({}, u"private/OpenPositions"_s, p), parse::openPositions};
 }
 
-Call<LedgerPage> RestClient::ledgers(const Params &filters, Pages pages)
-{
+Call<LedgerPage> RestClient::ledgers(const Params &filters, Pages pages) {
     auto job = makeJob({}, u"private/Ledgers"_s, filters);
     job->allPages = pages == Pages::All;
     job->pageListKey = u"ledger"_s;
     return {start(job), parse::ledgers};
 }
 
-Call<WebSocketToken> RestClient::webSocketsToken()
-{
+Call<WebSocketToken> RestClient::webSocketsToken() {
     return {request({}, u"private/GetWebSocketsToken"_s), parse::webSocketsToken};
 }
 
 namespace {
 
-Error invalidOrder(const QString &why)
-{
+Error invalidOrder(const QString &why) {
     return Error(Error::Category::InvalidInput, u"order not sent: "_s + why);
 }
 
 } // namespace
 
-Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order)
-{
+Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order) {
     auto job = makeJob({}, u"private/AddOrder"_s, order.toParams());
     job->pair = canonicalPair(order.pair);
     job->orderId = order.clOrdId;
@@ -706,8 +665,7 @@ Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order)
 
 Call<QList<BatchOrderEntry>> RestClient::addOrderBatch(const QString &pair,
                                                        const QList<OrderRequest> &orders,
-                                                       bool validateOnly, const QString &deadline)
-{
+                                                       bool validateOnly, const QString &deadline) {
     QJsonObject body;
     QJsonArray entries;
     QString why;
@@ -737,8 +695,7 @@ Call<QList<BatchOrderEntry>> RestClient::addOrderBatch(const QString &pair,
     return {start(job), parse::addOrderBatch};
 }
 
-Call<AmendResult> RestClient::amendOrder(const AmendRequest &a)
-{
+Call<AmendResult> RestClient::amendOrder(const AmendRequest &a) {
     Params p;
     if (!a.txid.isEmpty())
         p.append({u"txid"_s, a.txid});
@@ -764,8 +721,7 @@ Call<AmendResult> RestClient::amendOrder(const AmendRequest &a)
     return {start(job), parse::amendOrder};
 }
 
-Call<EditOrderResult> RestClient::editOrder(const EditRequest &e)
-{
+Call<EditOrderResult> RestClient::editOrder(const EditRequest &e) {
     Params p{{u"txid"_s, e.txid}, {u"pair"_s, e.pair}};
     if (e.volume)
         p.append({u"volume"_s, e.volume->toString()});
@@ -792,8 +748,7 @@ Call<EditOrderResult> RestClient::editOrder(const EditRequest &e)
     return {start(job), parse::editOrder};
 }
 
-Call<CancelResult> RestClient::cancelOrder(const QString &orderId)
-{
+Call<CancelResult> RestClient::cancelOrder(const QString &orderId) {
     auto job = makeJob({}, u"private/CancelOrder"_s, {{u"txid"_s, orderId}});
     job->orderId = orderId;
     job->pair = d->trading.pairOfOrder(orderId);
@@ -803,21 +758,18 @@ Call<CancelResult> RestClient::cancelOrder(const QString &orderId)
     return {start(job), parse::cancel};
 }
 
-Call<CancelResult> RestClient::cancelAllOrders()
-{
+Call<CancelResult> RestClient::cancelAllOrders() {
     return {request({}, u"private/CancelAll"_s), parse::cancel};
 }
 
-Call<DeadManSwitchStatus> RestClient::cancelAllOrdersAfter(int timeoutSeconds)
-{
+Call<DeadManSwitchStatus> RestClient::cancelAllOrdersAfter(int timeoutSeconds) {
     return {request({}, u"private/CancelAllOrdersAfter"_s,
                     {{u"timeout"_s, QString::number(std::max(0, timeoutSeconds))}}),
             parse::cancelAllOrdersAfter};
 }
 
 Call<CancelResult> RestClient::cancelOrderBatch(const QStringList &orderIds,
-                                                const QStringList &clOrdIds)
-{
+                                                const QStringList &clOrdIds) {
     QJsonObject body;
     QJsonArray orders;
     for (const QString &id : orderIds)

@@ -17,13 +17,12 @@
 // from there.
 
 #include "call.h"
-#include "orderrequest.h"
-#include "preparedrequest.h"
-#include "resttypes.h"
-
 #include "kraken/core/credentials.h"
 #include "kraken/core/instrumentregistry.h"
 #include "kraken/core/ratelimits.h"
+#include "orderrequest.h"
+#include "preparedrequest.h"
+#include "resttypes.h"
 
 #include <QObject>
 #include <QUrl>
@@ -39,9 +38,9 @@ struct HttpOutcome;
 
 struct RestClientConfig {
     QUrl baseUrl = QUrl(QStringLiteral("https://api.kraken.com"));
-    int timeoutMs = 30'000;   // per attempt
-    int maxRetries = 2;       // extra attempts for idempotent calls
-    int retryDelayMs = 500;   // first backoff; doubles per attempt, jittered, capped at 30 s
+    int timeoutMs = 30'000; // per attempt
+    int maxRetries = 2;     // extra attempts for idempotent calls
+    int retryDelayMs = 500; // first backoff; doubles per attempt, jittered, capped at 30 s
     VerificationTier tier = VerificationTier::Starter;
     bool limitPublicCalls = true; // public endpoints: about one call a second sustained
     // Where nonces persist across restarts. Empty: NonceSource::defaultStateFile(apiKey).
@@ -128,7 +127,8 @@ public:
 
     // Order entry (trading counter; never retried blindly).
     Call<AddOrderResult> addOrder(const OrderRequest &order);
-    Call<QList<BatchOrderEntry>> addOrderBatch(const QString &pair, const QList<OrderRequest> &orders,
+    Call<QList<BatchOrderEntry>> addOrderBatch(const QString &pair,
+                                               const QList<OrderRequest> &orders,
                                                bool validateOnly = false,
                                                const QString &deadline = {});
     Call<AmendResult> amendOrder(const AmendRequest &amend);
@@ -158,8 +158,8 @@ private:
     void handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome);
     void finishFailed(const std::shared_ptr<Job> &job, Error error);
     void releasePrivateSlot();
-    std::shared_ptr<Job> makeJob(const QByteArray &verb, const QString &path,
-                                 const Params &params, const QByteArray &jsonBody = {});
+    std::shared_ptr<Job> makeJob(const QByteArray &verb, const QString &path, const Params &params,
+                                 const QByteArray &jsonBody = {});
     QString canonicalPair(const QString &pair) const;
     void noteTradingSuccess(const Job &job, const QJsonValue &result);
 

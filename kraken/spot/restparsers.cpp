@@ -12,35 +12,32 @@ namespace {
 // checks once at the end.
 class Reader {
 public:
-    explicit Reader(QString what) : m_what(std::move(what)) {}
+    explicit Reader(QString what)
+        : m_what(std::move(what)) {}
 
     bool ok() const { return m_problem.isEmpty(); }
-    Error error() const
-    {
-        return Error(Error::Category::Parse, u"unexpected %1 from Kraken: %2"_s.arg(m_what, m_problem));
+    Error error() const {
+        return Error(Error::Category::Parse,
+                     u"unexpected %1 from Kraken: %2"_s.arg(m_what, m_problem));
     }
-    void fail(const QString &problem)
-    {
+    void fail(const QString &problem) {
         if (m_problem.isEmpty())
             m_problem = problem;
     }
 
-    QJsonObject object(const QJsonValue &v, const QString &name)
-    {
+    QJsonObject object(const QJsonValue &v, const QString &name) {
         if (!v.isObject())
             fail(u"'%1' is not an object"_s.arg(name));
         return v.toObject();
     }
-    QJsonArray array(const QJsonValue &v, const QString &name)
-    {
+    QJsonArray array(const QJsonValue &v, const QString &name) {
         if (!v.isArray())
             fail(u"'%1' is not an array"_s.arg(name));
         return v.toArray();
     }
     // Kraken sends numbers as strings in REST; a JSON number is accepted through its text
     // only when it is an integer (exact in a double), never a fraction.
-    Decimal decimal(const QJsonValue &v, const QString &name)
-    {
+    Decimal decimal(const QJsonValue &v, const QString &name) {
         std::optional<Decimal> d;
         if (v.isString())
             d = Decimal::fromString(v.toString());
@@ -52,12 +49,10 @@ public:
         }
         return *d;
     }
-    Decimal decimal(const QJsonObject &o, const char16_t *key)
-    {
+    Decimal decimal(const QJsonObject &o, const char16_t *key) {
         return decimal(o.value(QStringView(key)), QString::fromUtf16(key));
     }
-    std::optional<Decimal> optionalDecimal(const QJsonObject &o, const char16_t *key)
-    {
+    std::optional<Decimal> optionalDecimal(const QJsonObject &o, const char16_t *key) {
         const QJsonValue v = o.value(QStringView(key));
         if (v.isUndefined() || v.isNull())
             return std::nullopt;
@@ -65,8 +60,7 @@ public:
     }
     // Times are float epoch seconds in REST, as numbers or strings; keep them exact when
     // they are strings and accept numbers (microsecond resolution suffices for a time).
-    Decimal time(const QJsonValue &v, const QString &name)
-    {
+    Decimal time(const QJsonValue &v, const QString &name) {
         if (v.isDouble()) {
             const auto d = Decimal::fromString(QString::number(v.toDouble(), 'f', 6));
             if (d)
@@ -74,15 +68,13 @@ public:
         }
         return decimal(v, name);
     }
-    Decimal time(const QJsonObject &o, const char16_t *key)
-    {
+    Decimal time(const QJsonObject &o, const char16_t *key) {
         const QJsonValue v = o.value(QStringView(key));
         if (v.isUndefined() || v.isNull())
             return {};
         return time(v, QString::fromUtf16(key));
     }
-    qint64 integer(const QJsonValue &v, const QString &name)
-    {
+    qint64 integer(const QJsonValue &v, const QString &name) {
         if (v.isDouble())
             return v.toInteger();
         bool ok = false;
@@ -91,8 +83,7 @@ public:
             fail(u"'%1' is not an integer"_s.arg(name));
         return n;
     }
-    QString string(const QJsonObject &o, const char16_t *key, bool required = false)
-    {
+    QString string(const QJsonObject &o, const char16_t *key, bool required = false) {
         const QJsonValue v = o.value(QStringView(key));
         if (required && !v.isString())
             fail(u"'%1' is missing"_s.arg(QString::fromUtf16(key)));
@@ -106,8 +97,7 @@ private:
 
 // OHLC, Trades, Spread and Depth answer {"<PAIR>": ..., "last": ...}: the one key that is
 // not "last" is the pair.
-QString pairKey(const QJsonObject &o)
-{
+QString pairKey(const QJsonObject &o) {
     for (auto it = o.begin(); it != o.end(); ++it) {
         if (it.key() != u"last"_s)
             return it.key();
@@ -115,8 +105,7 @@ QString pairKey(const QJsonObject &o)
     return {};
 }
 
-OrderInfo readOrder(Reader &r, const QString &txid, const QJsonObject &o)
-{
+OrderInfo readOrder(Reader &r, const QString &txid, const QJsonObject &o) {
     OrderInfo info;
     info.txid = txid;
     info.raw = o;
@@ -133,8 +122,8 @@ OrderInfo readOrder(Reader &r, const QString &txid, const QJsonObject &o)
     info.expireTime = r.time(o, u"expiretm");
     info.closeTime = r.time(o, u"closetm");
     const QJsonObject d = r.object(o.value(u"descr"_s), u"descr"_s);
-    info.descr = {r.string(d, u"pair"),  r.string(d, u"type"),     r.string(d, u"ordertype"),
-                  r.string(d, u"price"), r.string(d, u"price2"),   r.string(d, u"leverage"),
+    info.descr = {r.string(d, u"pair"),  r.string(d, u"type"),   r.string(d, u"ordertype"),
+                  r.string(d, u"price"), r.string(d, u"price2"), r.string(d, u"leverage"),
                   r.string(d, u"order"), r.string(d, u"close")};
     info.volume = r.decimal(o, u"vol");
     info.volumeExecuted = r.decimal(o, u"vol_exec");
@@ -148,8 +137,7 @@ OrderInfo readOrder(Reader &r, const QString &txid, const QJsonObject &o)
     return info;
 }
 
-Result<QList<OrderInfo>> readOrderMap(const QJsonValue &v, const QString &what)
-{
+Result<QList<OrderInfo>> readOrderMap(const QJsonValue &v, const QString &what) {
     Reader r(what);
     const QJsonObject map = r.object(v, what);
     QList<OrderInfo> out;
@@ -160,8 +148,7 @@ Result<QList<OrderInfo>> readOrderMap(const QJsonValue &v, const QString &what)
     return out;
 }
 
-Result<OrdersPage> readOrdersPage(const QJsonValue &result, const QString &listKey)
-{
+Result<OrdersPage> readOrdersPage(const QJsonValue &result, const QString &listKey) {
     Reader r(listKey + u" orders"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     if (!r.ok())
@@ -171,8 +158,8 @@ Result<OrdersPage> readOrdersPage(const QJsonValue &result, const QString &listK
         return orders.error();
     OrdersPage page;
     page.orders = std::move(orders).value();
-    page.count = o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s)
-                                        : page.orders.size();
+    page.count =
+        o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s) : page.orders.size();
     if (!r.ok())
         return r.error();
     return page;
@@ -180,8 +167,7 @@ Result<OrdersPage> readOrdersPage(const QJsonValue &result, const QString &listK
 
 } // namespace
 
-Result<ServerTime> serverTime(const QJsonValue &result)
-{
+Result<ServerTime> serverTime(const QJsonValue &result) {
     Reader r(u"Time answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     ServerTime t{r.integer(o.value(u"unixtime"_s), u"unixtime"_s), r.string(o, u"rfc1123")};
@@ -190,8 +176,7 @@ Result<ServerTime> serverTime(const QJsonValue &result)
     return t;
 }
 
-Result<SystemStatus> systemStatus(const QJsonValue &result)
-{
+Result<SystemStatus> systemStatus(const QJsonValue &result) {
     Reader r(u"SystemStatus answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     SystemStatus s{r.string(o, u"status", true), r.string(o, u"timestamp")};
@@ -200,8 +185,7 @@ Result<SystemStatus> systemStatus(const QJsonValue &result)
     return s;
 }
 
-Result<QList<AssetInfo>> assets(const QJsonValue &result)
-{
+Result<QList<AssetInfo>> assets(const QJsonValue &result) {
     Reader r(u"Assets answer"_s);
     const QJsonObject map = r.object(result, u"result"_s);
     QList<AssetInfo> out;
@@ -221,8 +205,7 @@ Result<QList<AssetInfo>> assets(const QJsonValue &result)
     return out;
 }
 
-Result<InstrumentRegistry> assetPairs(const QJsonValue &result)
-{
+Result<InstrumentRegistry> assetPairs(const QJsonValue &result) {
     if (!result.isObject())
         return Error(Error::Category::Parse, u"unexpected AssetPairs answer: not an object"_s);
     QStringList skipped;
@@ -232,8 +215,7 @@ Result<InstrumentRegistry> assetPairs(const QJsonValue &result)
     return reg;
 }
 
-Result<QList<TickerInfo>> ticker(const QJsonValue &result)
-{
+Result<QList<TickerInfo>> ticker(const QJsonValue &result) {
     Reader r(u"Ticker answer"_s);
     const QJsonObject map = r.object(result, u"result"_s);
     QList<TickerInfo> out;
@@ -272,8 +254,7 @@ Result<QList<TickerInfo>> ticker(const QJsonValue &result)
     return out;
 }
 
-Result<OhlcPage> ohlc(const QJsonValue &result)
-{
+Result<OhlcPage> ohlc(const QJsonValue &result) {
     Reader r(u"OHLC answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     OhlcPage page;
@@ -304,8 +285,7 @@ Result<OhlcPage> ohlc(const QJsonValue &result)
     return page;
 }
 
-Result<DepthSnapshot> depth(const QJsonValue &result)
-{
+Result<DepthSnapshot> depth(const QJsonValue &result) {
     Reader r(u"Depth answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     DepthSnapshot snap;
@@ -328,8 +308,7 @@ Result<DepthSnapshot> depth(const QJsonValue &result)
     return snap;
 }
 
-Result<TradesPage> trades(const QJsonValue &result)
-{
+Result<TradesPage> trades(const QJsonValue &result) {
     Reader r(u"Trades answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     TradesPage page;
@@ -359,8 +338,7 @@ Result<TradesPage> trades(const QJsonValue &result)
     return page;
 }
 
-Result<SpreadPage> spread(const QJsonValue &result)
-{
+Result<SpreadPage> spread(const QJsonValue &result) {
     Reader r(u"Spread answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     SpreadPage page;
@@ -378,8 +356,7 @@ Result<SpreadPage> spread(const QJsonValue &result)
     return page;
 }
 
-Result<Balances> balance(const QJsonValue &result)
-{
+Result<Balances> balance(const QJsonValue &result) {
     Reader r(u"Balance answer"_s);
     const QJsonObject map = r.object(result, u"result"_s);
     Balances out;
@@ -390,8 +367,7 @@ Result<Balances> balance(const QJsonValue &result)
     return out;
 }
 
-Result<ExtendedBalances> balanceEx(const QJsonValue &result)
-{
+Result<ExtendedBalances> balanceEx(const QJsonValue &result) {
     Reader r(u"BalanceEx answer"_s);
     const QJsonObject map = r.object(result, u"result"_s);
     ExtendedBalances out;
@@ -409,8 +385,7 @@ Result<ExtendedBalances> balanceEx(const QJsonValue &result)
     return out;
 }
 
-Result<TradeBalance> tradeBalance(const QJsonValue &result)
-{
+Result<TradeBalance> tradeBalance(const QJsonValue &result) {
     Reader r(u"TradeBalance answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     TradeBalance tb;
@@ -429,23 +404,19 @@ Result<TradeBalance> tradeBalance(const QJsonValue &result)
     return tb;
 }
 
-Result<OrdersPage> openOrders(const QJsonValue &result)
-{
+Result<OrdersPage> openOrders(const QJsonValue &result) {
     return readOrdersPage(result, u"open"_s);
 }
 
-Result<OrdersPage> closedOrders(const QJsonValue &result)
-{
+Result<OrdersPage> closedOrders(const QJsonValue &result) {
     return readOrdersPage(result, u"closed"_s);
 }
 
-Result<QList<OrderInfo>> queryOrders(const QJsonValue &result)
-{
+Result<QList<OrderInfo>> queryOrders(const QJsonValue &result) {
     return readOrderMap(result, u"QueryOrders answer"_s);
 }
 
-Result<TradesHistoryPage> tradesHistory(const QJsonValue &result)
-{
+Result<TradesHistoryPage> tradesHistory(const QJsonValue &result) {
     Reader r(u"TradesHistory answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     const QJsonObject map = r.object(o.value(u"trades"_s), u"trades"_s);
@@ -472,15 +443,14 @@ Result<TradesHistoryPage> tradesHistory(const QJsonValue &result)
         ti.maker = t.value(u"maker"_s).toBool();
         page.trades.append(ti);
     }
-    page.count = o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s)
-                                        : page.trades.size();
+    page.count =
+        o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s) : page.trades.size();
     if (!r.ok())
         return r.error();
     return page;
 }
 
-Result<QList<PositionInfo>> openPositions(const QJsonValue &result)
-{
+Result<QList<PositionInfo>> openPositions(const QJsonValue &result) {
     Reader r(u"OpenPositions answer"_s);
     const QJsonObject map = r.object(result, u"result"_s);
     QList<PositionInfo> out;
@@ -510,8 +480,7 @@ Result<QList<PositionInfo>> openPositions(const QJsonValue &result)
     return out;
 }
 
-Result<LedgerPage> ledgers(const QJsonValue &result)
-{
+Result<LedgerPage> ledgers(const QJsonValue &result) {
     Reader r(u"Ledgers answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     const QJsonObject map = r.object(o.value(u"ledger"_s), u"ledger"_s);
@@ -532,15 +501,14 @@ Result<LedgerPage> ledgers(const QJsonValue &result)
         e.balance = r.decimal(l, u"balance");
         page.entries.append(e);
     }
-    page.count = o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s)
-                                        : page.entries.size();
+    page.count =
+        o.contains(u"count"_s) ? r.integer(o.value(u"count"_s), u"count"_s) : page.entries.size();
     if (!r.ok())
         return r.error();
     return page;
 }
 
-Result<WebSocketToken> webSocketsToken(const QJsonValue &result)
-{
+Result<WebSocketToken> webSocketsToken(const QJsonValue &result) {
     Reader r(u"GetWebSocketsToken answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     WebSocketToken t{r.string(o, u"token", true), r.integer(o.value(u"expires"_s), u"expires"_s)};
@@ -549,8 +517,7 @@ Result<WebSocketToken> webSocketsToken(const QJsonValue &result)
     return t;
 }
 
-Result<AddOrderResult> addOrder(const QJsonValue &result)
-{
+Result<AddOrderResult> addOrder(const QJsonValue &result) {
     Reader r(u"AddOrder answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     const QJsonObject d = o.value(u"descr"_s).toObject();
@@ -563,14 +530,14 @@ Result<AddOrderResult> addOrder(const QJsonValue &result)
     return a;
 }
 
-Result<QList<BatchOrderEntry>> addOrderBatch(const QJsonValue &result)
-{
+Result<QList<BatchOrderEntry>> addOrderBatch(const QJsonValue &result) {
     Reader r(u"AddOrderBatch answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     QList<BatchOrderEntry> out;
     for (const QJsonValue &v : r.array(o.value(u"orders"_s), u"orders"_s)) {
         const QJsonObject e = r.object(v, u"order"_s);
-        out.append({r.string(e, u"txid"), e.value(u"descr"_s).toObject().value(u"order"_s).toString(),
+        out.append({r.string(e, u"txid"),
+                    e.value(u"descr"_s).toObject().value(u"order"_s).toString(),
                     r.string(e, u"error")});
     }
     if (!r.ok())
@@ -578,8 +545,7 @@ Result<QList<BatchOrderEntry>> addOrderBatch(const QJsonValue &result)
     return out;
 }
 
-Result<AmendResult> amendOrder(const QJsonValue &result)
-{
+Result<AmendResult> amendOrder(const QJsonValue &result) {
     Reader r(u"AmendOrder answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     AmendResult a{r.string(o, u"amend_id", true)};
@@ -588,8 +554,7 @@ Result<AmendResult> amendOrder(const QJsonValue &result)
     return a;
 }
 
-Result<EditOrderResult> editOrder(const QJsonValue &result)
-{
+Result<EditOrderResult> editOrder(const QJsonValue &result) {
     Reader r(u"EditOrder answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     EditOrderResult e;
@@ -603,8 +568,7 @@ Result<EditOrderResult> editOrder(const QJsonValue &result)
     return e;
 }
 
-Result<CancelResult> cancel(const QJsonValue &result)
-{
+Result<CancelResult> cancel(const QJsonValue &result) {
     Reader r(u"cancel answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     CancelResult c{r.integer(o.value(u"count"_s), u"count"_s), o.value(u"pending"_s).toBool()};
@@ -613,8 +577,7 @@ Result<CancelResult> cancel(const QJsonValue &result)
     return c;
 }
 
-Result<DeadManSwitchStatus> cancelAllOrdersAfter(const QJsonValue &result)
-{
+Result<DeadManSwitchStatus> cancelAllOrdersAfter(const QJsonValue &result) {
     Reader r(u"CancelAllOrdersAfter answer"_s);
     const QJsonObject o = r.object(result, u"result"_s);
     DeadManSwitchStatus s{r.string(o, u"currentTime", true), r.string(o, u"triggerTime", true)};

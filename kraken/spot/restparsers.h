@@ -4,10 +4,9 @@
 // fields are ignored; a missing or malformed field that the record needs gives a Parse error
 // naming it. Pure functions, any thread.
 
-#include "resttypes.h"
-
 #include "kraken/core/instrumentregistry.h"
 #include "kraken/core/result.h"
+#include "resttypes.h"
 
 #include <QJsonValue>
 

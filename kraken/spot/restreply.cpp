@@ -6,18 +6,16 @@ using namespace Qt::StringLiterals;
 
 namespace kraken::spot {
 
-RestReply::RestReply(QString method, QObject *parent) : QObject(parent), m_method(std::move(method))
-{
-}
+RestReply::RestReply(QString method, QObject *parent)
+    : QObject(parent)
+    , m_method(std::move(method)) {}
 
-void RestReply::abort()
-{
+void RestReply::abort() {
     if (!m_finished)
         Q_EMIT aborted();
 }
 
-void RestReply::finishWith(QJsonValue result, QStringList warnings)
-{
+void RestReply::finishWith(QJsonValue result, QStringList warnings) {
     if (m_finished)
         return;
     m_finished = true;
@@ -29,8 +27,7 @@ void RestReply::finishWith(QJsonValue result, QStringList warnings)
     });
 }
 
-void RestReply::finishWith(Error error)
-{
+void RestReply::finishWith(Error error) {
     if (m_finished)
         return;
     m_finished = true;

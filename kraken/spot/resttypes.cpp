@@ -2,8 +2,7 @@
 
 namespace kraken::spot {
 
-Decimal ExtendedBalance::available() const
-{
+Decimal ExtendedBalance::available() const {
     // Overflow is impossible for real balances; fall back to the plain balance if it happens.
     auto v = balance.plus(credit);
     if (v)

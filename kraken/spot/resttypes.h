@@ -71,7 +71,7 @@ struct DepthSnapshot {
 
 struct PublicTrade {
     Decimal price, volume;
-    Decimal time; // epoch seconds with fraction
+    Decimal time;    // epoch seconds with fraction
     QChar side;      // 'b' or 's'
     QChar orderType; // 'm' or 'l'
     QString misc;
@@ -105,8 +105,8 @@ struct ExtendedBalance {
 using ExtendedBalances = QMap<QString, ExtendedBalance>;
 
 struct TradeBalance {
-    Decimal equivalentBalance, tradeBalance, margin, unrealizedNet, costBasis, valuation,
-        equity, freeMargin;
+    Decimal equivalentBalance, tradeBalance, margin, unrealizedNet, costBasis, valuation, equity,
+        freeMargin;
     std::optional<Decimal> marginLevel, unexecutedValue;
 };
 

@@ -24,8 +24,7 @@ struct Run {
     QByteArray err;
 };
 
-QJsonObject vector(const char *name)
-{
+QJsonObject vector(const char *name) {
     QFile f(QStringLiteral(KT_VECTORS_DIR "/") + QString::fromLatin1(name));
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing vector %s", name);
@@ -39,8 +38,7 @@ class TestCli : public QObject {
 
 private:
     // Runs the CLI while this thread's event loop keeps serving the test servers.
-    Run run(const QStringList &args, const QProcessEnvironment &env = cleanEnvironment())
-    {
+    Run run(const QStringList &args, const QProcessEnvironment &env = cleanEnvironment()) {
         QProcess p;
         p.setProcessEnvironment(env);
         QSignalSpy done(&p, &QProcess::finished);
@@ -52,8 +50,7 @@ private:
         return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
     }
 
-    static QProcessEnvironment cleanEnvironment()
-    {
+    static QProcessEnvironment cleanEnvironment() {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(u"KRAKEN_SPOT_API_KEY"_s);
         env.remove(u"KRAKEN_SPOT_API_SECRET"_s);
@@ -72,14 +69,13 @@ private:
     QByteArray m_lastSign;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         QVERIFY(m_home.isValid());
         m_server.route(u"/0/public/Time"_s, [] {
-            return QHttpServerResponse(
-                QJsonObject{{u"error"_s, QJsonArray{}},
-                            {u"result"_s, QJsonObject{{u"unixtime"_s, 1700000000},
-                                                      {u"rfc1123"_s, u"Tue, 14 Nov 23 22:13:20 +0000"_s}}}});
+            return QHttpServerResponse(QJsonObject{
+                {u"error"_s, QJsonArray{}},
+                {u"result"_s, QJsonObject{{u"unixtime"_s, 1700000000},
+                                          {u"rfc1123"_s, u"Tue, 14 Nov 23 22:13:20 +0000"_s}}}});
         });
         m_server.route(u"/0/public/Ticker"_s, [] {
             return QHttpServerResponse(
@@ -100,16 +96,16 @@ private Q_SLOTS:
         m_server.route(u"/0/private/Balance"_s, [this](const QHttpServerRequest &req) {
             ++m_balanceCalls;
             m_lastSign = req.value("API-Sign");
-            return QHttpServerResponse(QJsonObject{
-                {u"error"_s, QJsonArray{}},
-                {u"result"_s, QJsonObject{{u"ZUSD"_s, u"171288.6158"_s}, {u"XXBT"_s, u"0.0000000000"_s}}}});
+            return QHttpServerResponse(
+                QJsonObject{{u"error"_s, QJsonArray{}},
+                            {u"result"_s, QJsonObject{{u"ZUSD"_s, u"171288.6158"_s},
+                                                      {u"XXBT"_s, u"0.0000000000"_s}}}});
         });
         m_port = m_server.listen(QHostAddress::LocalHost, 0);
         QVERIFY(m_port != 0);
     }
 
-    void helpListsCommands()
-    {
+    void helpListsCommands() {
         const Run r = run({u"--help"_s});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("spot"));
@@ -117,38 +113,39 @@ private Q_SLOTS:
         for (const QString &cmd : {u"spot"_s, u"instruments"_s}) {
             const Run h = run({cmd, u"--help"_s});
             QCOMPARE(h.exitCode, 0);
-            QVERIFY2(h.out.contains(QByteArray("krakenterm-cli " + cmd.toUtf8())), h.out.constData());
+            QVERIFY2(h.out.contains(QByteArray("krakenterm-cli " + cmd.toUtf8())),
+                     h.out.constData());
             QVERIFY(h.out.contains("Exit codes"));
         }
     }
 
-    void usageErrorsExitTwo_data()
-    {
+    void usageErrorsExitTwo_data() {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no command") << QStringList{};
         QTest::newRow("unknown command") << QStringList{u"frobnicate"_s};
         QTest::newRow("no path") << QStringList{u"spot"_s};
         QTest::newRow("bad path") << QStringList{u"spot"_s, u"Balance"_s};
-        QTest::newRow("bad data") << QStringList{u"spot"_s, u"public/Time"_s, u"--data"_s, u"{\"a\":"_s};
+        QTest::newRow("bad data") << QStringList{u"spot"_s, u"public/Time"_s, u"--data"_s,
+                                                 u"{\"a\":"_s};
         QTest::newRow("bad method") << QStringList{u"spot"_s, u"-X"_s, u"PUT"_s, u"public/Time"_s};
         QTest::newRow("nonce without dry run")
             << QStringList{u"spot"_s, u"public/Time"_s, u"--nonce"_s, u"5"_s};
         QTest::newRow("private without keys") << QStringList{u"spot"_s, u"private/Balance"_s};
-        QTest::newRow("bad timeout") << QStringList{u"spot"_s, u"public/Time"_s, u"--timeout"_s, u"x"_s};
+        QTest::newRow("bad timeout")
+            << QStringList{u"spot"_s, u"public/Time"_s, u"--timeout"_s, u"x"_s};
         QTest::newRow("bad url") << QStringList{u"instruments"_s, u"--spot-url"_s, u"ftp://x"_s};
     }
-    void usageErrorsExitTwo()
-    {
+    void usageErrorsExitTwo() {
         QFETCH(QStringList, args);
         const Run r = run(args);
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.startsWith("krakenterm-cli: ") || r.err.startsWith("Usage:"), r.err.constData());
+        QVERIFY2(r.err.startsWith("krakenterm-cli: ") || r.err.startsWith("Usage:"),
+                 r.err.constData());
         QVERIFY(r.out.isEmpty());
     }
 
     // Kraken's documented AddOrder example, reproduced byte for byte through the CLI.
-    void dryRunReproducesDocumentedSignature()
-    {
+    void dryRunReproducesDocumentedSignature() {
         const QJsonObject v = vector("spot_rest_api_sign.json");
         const QJsonObject in = v.value(u"inputs"_s).toObject();
         QProcessEnvironment env = cleanEnvironment();
@@ -180,13 +177,13 @@ private Q_SLOTS:
                            u"\"type\":\"buy\",\"volume\":\"1.25\"}"_s},
                           env);
         QCOMPARE(j.exitCode, 0);
-        QVERIFY2(j.out.contains(QByteArray("API-Sign: " + expectedSign + "\r\n")), j.out.constData());
+        QVERIFY2(j.out.contains(QByteArray("API-Sign: " + expectedSign + "\r\n")),
+                 j.out.constData());
         QVERIFY(j.out.trimmed().endsWith(postdata));
         QVERIFY(!j.out.contains(in.value(u"secret_b64"_s).toString().toUtf8()));
     }
 
-    void publicCallPrintsResult()
-    {
+    void publicCallPrintsResult() {
         const Run r = run({u"spot"_s, u"public/Time"_s, u"--spot-url"_s, url()});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
@@ -197,11 +194,13 @@ private Q_SLOTS:
         QCOMPARE(c.out.count('\n'), 1);
     }
 
-    void privateCallIsSignedAndSecretNeverPrinted()
-    {
+    void privateCallIsSignedAndSecretNeverPrinted() {
         QProcessEnvironment env = cleanEnvironment();
         const QString secret = vector("spot_rest_api_sign.json")
-                                   .value(u"inputs"_s).toObject().value(u"secret_b64"_s).toString();
+                                   .value(u"inputs"_s)
+                                   .toObject()
+                                   .value(u"secret_b64"_s)
+                                   .toString();
         env.insert(u"KRAKEN_SPOT_API_KEY"_s, u"k"_s);
         env.insert(u"KRAKEN_SPOT_API_SECRET"_s, secret);
         env.insert(u"QT_LOGGING_RULES"_s, u"kraken.*=true"_s); // everything the client logs
@@ -209,23 +208,22 @@ private Q_SLOTS:
         const Run r = run({u"spot"_s, u"private/Balance"_s, u"--spot-url"_s, url()}, env);
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(m_balanceCalls, before + 1);
-        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"ZUSD"_s).toString(), u"171288.6158"_s);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"ZUSD"_s).toString(),
+                 u"171288.6158"_s);
         QVERIFY(!m_lastSign.isEmpty());
         QVERIFY(!r.out.contains(secret.toUtf8()));
         QVERIFY(!r.err.contains(secret.toUtf8()));
     }
 
-    void krakenErrorExitsOneWithErrorString()
-    {
-        const Run r = run({u"spot"_s, u"public/Ticker"_s, u"--data"_s, u"pair=NOPE"_s,
-                           u"--spot-url"_s, url()});
+    void krakenErrorExitsOneWithErrorString() {
+        const Run r = run(
+            {u"spot"_s, u"public/Ticker"_s, u"--data"_s, u"pair=NOPE"_s, u"--spot-url"_s, url()});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.startsWith("EQuery:Unknown asset pair\n"), r.err.constData());
         QVERIFY(r.out.isEmpty());
     }
 
-    void htmlErrorPageExitsOne()
-    {
+    void htmlErrorPageExitsOne() {
         const Run r = run({u"spot"_s, u"public/Spread"_s, u"--data"_s, u"pair=XBTUSD"_s,
                            u"--spot-url"_s, url(), u"--timeout"_s, u"60"_s});
         QCOMPARE(r.exitCode, 1);
@@ -233,8 +231,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("Cloudflare"), r.err.constData());
     }
 
-    void connectionRefusedExitsThree()
-    {
+    void connectionRefusedExitsThree() {
         QTcpServer probe;
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
         const quint16 closedPort = probe.serverPort();
@@ -245,8 +242,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("network error"), r.err.constData());
     }
 
-    void hangExitsThreeAfterTimeout()
-    {
+    void hangExitsThreeAfterTimeout() {
         QTcpServer silent; // accepts and never answers
         QList<QTcpSocket *> held;
         connect(&silent, &QTcpServer::newConnection, this, [&] {
@@ -261,8 +257,7 @@ private Q_SLOTS:
         QVERIFY(!held.isEmpty()); // it really connected and waited
     }
 
-    void instrumentsTableAndFilter()
-    {
+    void instrumentsTableAndFilter() {
         const Run r = run({u"instruments"_s, u"--spot-url"_s, url(), u"XBT"_s});
         QCOMPARE(r.exitCode, 0);
         const QList<QByteArray> lines = r.out.trimmed().split('\n');

@@ -16,8 +16,7 @@
 namespace kraken {
 
 // Found by ADL, so QCOMPARE on two Decimals prints "0.10000000" rather than nothing.
-inline char *toString(const Decimal &d)
-{
+inline char *toString(const Decimal &d) {
     return qstrdup(d.toStdString().c_str());
 }
 
@@ -30,12 +29,11 @@ using namespace Qt::StringLiterals;
 // Parses a literal the test wrote itself. A literal that does not parse is a broken test,
 // reported as a failure at the call site's test function (the returned zero then makes the
 // following comparison fail too).
-inline kraken::Decimal dec(std::string_view text)
-{
+inline kraken::Decimal dec(std::string_view text) {
     const auto d = kraken::Decimal::fromString(text);
     if (!d) {
-        QTest::qFail(qPrintable(u"test literal does not parse: "_s
-                                + QString::fromUtf8(text.data(), qsizetype(text.size()))),
+        QTest::qFail(qPrintable(u"test literal does not parse: "_s +
+                                QString::fromUtf8(text.data(), qsizetype(text.size()))),
                      __FILE__, __LINE__);
         return {};
     }
@@ -44,8 +42,7 @@ inline kraken::Decimal dec(std::string_view text)
 
 // Reads a JSON object from disk; an empty object (and a message in *error) when the file is
 // missing or not a JSON object, so callers can QVERIFY2 on it.
-inline QJsonObject readJsonObject(const QString &path, QString *error)
-{
+inline QJsonObject readJsonObject(const QString &path, QString *error) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = u"cannot open "_s + path + u": "_s + f.errorString();
@@ -60,13 +57,11 @@ inline QJsonObject readJsonObject(const QString &path, QString *error)
     return doc.object();
 }
 
-inline QString vectorPath(const char *file)
-{
+inline QString vectorPath(const char *file) {
     return QString::fromUtf8(KT_VECTORS_DIR) + u'/' + QString::fromUtf8(file);
 }
 
-inline QString testDataPath(const char *file)
-{
+inline QString testDataPath(const char *file) {
     return QString::fromUtf8(KT_TEST_DATA_DIR) + u'/' + QString::fromUtf8(file);
 }
 

@@ -12,11 +12,10 @@ namespace {
 
 // A made-up key pair shaped like Kraken's (base64 text); not a real account.
 const QString ApiKey = u"Qm8xY2ZkN2E0YjE5ZTYzMGM4ZjJhNTdkOWIxZTRjMDZhM2Y4YjJkNzAx"_s;
-const QByteArray Secret =
-    "Zk3h9Qw2Lm7Xp0Rt5Yv8Bn4Cd6Fg1Hj3Kl9Mz2Nq5Ps8Tu0Vw7Xy4Za1Bc6De9Fg2Hi5Jk8Lm0No3Pq6Rs9Tu2Vw5Xy8Za==";
+const QByteArray Secret = "Zk3h9Qw2Lm7Xp0Rt5Yv8Bn4Cd6Fg1Hj3Kl9Mz2Nq5Ps8Tu0Vw7Xy4Za1Bc6De9Fg2Hi5Jk8L"
+                          "m0No3Pq6Rs9Tu2Vw5Xy8Za==";
 
-QString debugText(const Credentials &c)
-{
+QString debugText(const Credentials &c) {
     QString out;
     QDebug(&out) << c;
     return out;
@@ -36,8 +35,7 @@ private Q_SLOTS:
     void fromEnvironment();
 };
 
-void TestCredentials::debugOutputHidesSecret()
-{
+void TestCredentials::debugOutputHidesSecret() {
     const Credentials c(ApiKey, Secret);
     const QString text = debugText(c);
     QVERIFY(!text.isEmpty());
@@ -49,8 +47,7 @@ void TestCredentials::debugOutputHidesSecret()
     QVERIFY2(!text.contains(ApiKey), qPrintable(text));
 }
 
-void TestCredentials::redactedKeyHidesSecret()
-{
+void TestCredentials::redactedKeyHidesSecret() {
     const Credentials c(ApiKey, Secret);
     const QString r = c.redactedKey();
     QVERIFY(!r.isEmpty());
@@ -61,8 +58,7 @@ void TestCredentials::redactedKeyHidesSecret()
     QVERIFY(!Credentials().redactedKey().isEmpty());
 }
 
-void TestCredentials::redactRemovesSecret()
-{
+void TestCredentials::redactRemovesSecret() {
     const Credentials c(ApiKey, Secret);
     const QString secret = QString::fromLatin1(Secret);
     const QString text = u"request failed; secret="_s + secret + u" (again: "_s + secret + u")"_s;
@@ -76,22 +72,19 @@ void TestCredentials::redactRemovesSecret()
     QVERIFY(out.contains(u"(again: "_s));
 }
 
-void TestCredentials::redactWithoutSecretIsNoOp()
-{
+void TestCredentials::redactWithoutSecretIsNoOp() {
     const QString text = u"nothing secret here"_s;
     QCOMPARE(kraken::redact(text, Credentials()), text);
 }
 
-void TestCredentials::validity()
-{
+void TestCredentials::validity() {
     QVERIFY(Credentials(ApiKey, Secret).isValid());
     QVERIFY(!Credentials().isValid());
     QVERIFY(!Credentials(ApiKey, QByteArray()).isValid());
     QVERIFY(!Credentials(QString(), Secret).isValid());
 }
 
-void TestCredentials::fromEnvironment()
-{
+void TestCredentials::fromEnvironment() {
     // Variable names of our own, so the developer's real keys are never read or disturbed.
     const char *keyVar = "KT_TST_CREDENTIALS_KEY";
     const char *secretVar = "KT_TST_CREDENTIALS_SECRET";
@@ -99,8 +92,8 @@ void TestCredentials::fromEnvironment()
     qputenv(secretVar, "  " + Secret + "\n");
     const auto c = Credentials::fromEnvironment(keyVar, secretVar);
     QVERIFY(c.has_value());
-    QCOMPARE(c->apiKey(), ApiKey);         // trimmed
-    QCOMPARE(c->secretBase64(), Secret);   // trimmed
+    QCOMPARE(c->apiKey(), ApiKey);       // trimmed
+    QCOMPARE(c->secretBase64(), Secret); // trimmed
 
     qputenv(secretVar, "");
     QVERIFY(!Credentials::fromEnvironment(keyVar, secretVar).has_value());

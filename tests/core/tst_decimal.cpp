@@ -3,7 +3,6 @@
 // from Decimal itself.
 
 #include "kraken/core/decimal.h"
-
 #include "testsupport.h"
 
 #include <QTest>
@@ -21,13 +20,11 @@ namespace {
 constexpr std::int64_t Int64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t Int64Min = std::numeric_limits<std::int64_t>::min();
 
-std::string_view view(const QByteArray &b)
-{
+std::string_view view(const QByteArray &b) {
     return std::string_view(b.constData(), std::size_t(b.size()));
 }
 
-Decimal parts(std::int64_t mantissa, int scale)
-{
+Decimal parts(std::int64_t mantissa, int scale) {
     const auto d = Decimal::fromParts(mantissa, scale);
     if (!d)
         QTest::qFail("fromParts rejected a valid test value", __FILE__, __LINE__);
@@ -70,8 +67,7 @@ private Q_SLOTS:
 
 // Plain decimal text keeps exactly the digits written: mantissa and scale are fixed by the
 // text, and toString() gives the canonical text back (what book checksums depend on).
-void TestDecimal::parseExact_data()
-{
+void TestDecimal::parseExact_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<qint64>("mantissa");
     QTest::addColumn<int>("scale");
@@ -87,18 +83,17 @@ void TestDecimal::parseExact_data()
     QTest::newRow("zero") << "0"_ba << qint64(0) << 0 << u"0"_s;
     QTest::newRow("zero with places") << "0.000"_ba << qint64(0) << 3 << u"0.000"_s;
     QTest::newRow("leading zeros") << "007.50"_ba << qint64(750) << 2 << u"7.50"_s;
-    QTest::newRow("18 places")
-        << "0.000000000000000001"_ba << qint64(1) << 18 << u"0.000000000000000001"_s;
-    QTest::newRow("int64 max")
-        << "9223372036854775807"_ba << qint64(Int64Max) << 0 << u"9223372036854775807"_s;
-    QTest::newRow("int64 min")
-        << "-9223372036854775808"_ba << qint64(Int64Min) << 0 << u"-9223372036854775808"_s;
+    QTest::newRow("18 places") << "0.000000000000000001"_ba << qint64(1) << 18
+                               << u"0.000000000000000001"_s;
+    QTest::newRow("int64 max") << "9223372036854775807"_ba << qint64(Int64Max) << 0
+                               << u"9223372036854775807"_s;
+    QTest::newRow("int64 min") << "-9223372036854775808"_ba << qint64(Int64Min) << 0
+                               << u"-9223372036854775808"_s;
     QTest::newRow("int64 min at 18 places")
         << "-9.223372036854775808"_ba << qint64(Int64Min) << 18 << u"-9.223372036854775808"_s;
 }
 
-void TestDecimal::parseExact()
-{
+void TestDecimal::parseExact() {
     QFETCH(QByteArray, text);
     QFETCH(qint64, mantissa);
     QFETCH(int, scale);
@@ -114,8 +109,7 @@ void TestDecimal::parseExact()
 
 // Exponent forms (JSON numbers may arrive as 1e-8) are compared by value: how many trailing
 // zeros such a form keeps is not part of the contract.
-void TestDecimal::parseExponent_data()
-{
+void TestDecimal::parseExponent_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<qint64>("mantissa");
     QTest::addColumn<int>("scale");
@@ -131,8 +125,7 @@ void TestDecimal::parseExponent_data()
         << "9.223372036854775807e18"_ba << qint64(Int64Max) << 0;
 }
 
-void TestDecimal::parseExponent()
-{
+void TestDecimal::parseExponent() {
     QFETCH(QByteArray, text);
     QFETCH(qint64, mantissa);
     QFETCH(int, scale);
@@ -142,21 +135,19 @@ void TestDecimal::parseExponent()
     QCOMPARE(*d, parts(mantissa, scale));
 }
 
-void TestDecimal::parseQStringView()
-{
+void TestDecimal::parseQStringView() {
     // The QStringView overload must agree with the byte parser...
     const auto d = Decimal::fromString(QStringView(u"95000.1"));
     QVERIFY(d.has_value());
     QVERIFY(d->identical(parts(950001, 1)));
     // ...and must not let non-ASCII text through by way of the Latin-1 conversion.
-    QVERIFY(!Decimal::fromString(QStringView(u"\uFF11")).has_value()); // full-width digit one
+    QVERIFY(!Decimal::fromString(QStringView(u"\uFF11")).has_value());   // full-width digit one
     QVERIFY(!Decimal::fromString(QStringView(u"1\u00B75")).has_value()); // middle dot
     QVERIFY(!Decimal::fromString(QStringView(u"1\u0663")).has_value());  // Arabic-Indic three
     QVERIFY(!Decimal::fromString(QStringView()).has_value());
 }
 
-void TestDecimal::rejects_data()
-{
+void TestDecimal::rejects_data() {
     QTest::addColumn<QByteArray>("text");
 
     QTest::newRow("empty") << ""_ba;
@@ -179,7 +170,9 @@ void TestDecimal::rejects_data()
     QTest::newRow("comma decimal") << "1,5"_ba;
     QTest::newRow("double sign") << "--1"_ba;
     QTest::newRow("mixed signs") << "+-1"_ba;
-    QTest::newRow("embedded NUL") << QByteArray("1\0" "2", 3);
+    QTest::newRow("embedded NUL") << QByteArray("1\0"
+                                                "2",
+                                                3);
     // More than 18 significant fractional digits cannot be held without losing value.
     QTest::newRow("19 places") << "0.0000000000000000001"_ba;
     QTest::newRow("19 places after 1") << "1.0000000000000000001"_ba;
@@ -200,8 +193,7 @@ void TestDecimal::rejects_data()
     QTest::newRow("exponent overflow, negative") << "-698505456854982433076923833e38"_ba;
 }
 
-void TestDecimal::rejects()
-{
+void TestDecimal::rejects() {
     QFETCH(QByteArray, text);
     const auto d = Decimal::fromString(view(text));
     QVERIFY2(!d.has_value(), qPrintable(u"parsed as "_s + (d ? d->toString() : QString())));
@@ -209,8 +201,7 @@ void TestDecimal::rejects()
 
 // Zeros after the last significant digit add no value, so they are accepted however many
 // there are; the result fits in 18 places.
-void TestDecimal::trailingZerosBeyondMaxScale_data()
-{
+void TestDecimal::trailingZerosBeyondMaxScale_data() {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<qint64>("mantissa");
     QTest::addColumn<int>("scale");
@@ -221,12 +212,10 @@ void TestDecimal::trailingZerosBeyondMaxScale_data()
     QTest::newRow("1. + 40 zeros")
         << "1.0000000000000000000000000000000000000000"_ba << qint64(1) << 0;
     QTest::newRow("0. + 60 zeros")
-        << "0.000000000000000000000000000000000000000000000000000000000000"_ba << qint64(0)
-        << 0;
+        << "0.000000000000000000000000000000000000000000000000000000000000"_ba << qint64(0) << 0;
 }
 
-void TestDecimal::trailingZerosBeyondMaxScale()
-{
+void TestDecimal::trailingZerosBeyondMaxScale() {
     QFETCH(QByteArray, text);
     QFETCH(qint64, mantissa);
     QFETCH(int, scale);
@@ -237,16 +226,14 @@ void TestDecimal::trailingZerosBeyondMaxScale()
     QVERIFY(d->scale() <= Decimal::MaxScale);
 }
 
-void TestDecimal::fromPartsRange()
-{
+void TestDecimal::fromPartsRange() {
     QVERIFY(Decimal::fromParts(1, 0).has_value());
     QVERIFY(Decimal::fromParts(1, 18).has_value());
     QVERIFY(!Decimal::fromParts(1, 19).has_value());
     QVERIFY(!Decimal::fromParts(1, -1).has_value());
 }
 
-void TestDecimal::int64Extremes()
-{
+void TestDecimal::int64Extremes() {
     QCOMPARE(parts(Int64Max, 0).toString(), u"9223372036854775807"_s);
     QCOMPARE(parts(Int64Min, 0).toString(), u"-9223372036854775808"_s);
     QCOMPARE(parts(Int64Max, 18).toString(), u"9.223372036854775807"_s);
@@ -257,8 +244,7 @@ void TestDecimal::int64Extremes()
     QVERIFY(dec("-9.223372036854775808").identical(parts(Int64Min, 18)));
 }
 
-void TestDecimal::comparison()
-{
+void TestDecimal::comparison() {
     // Equality is by value across scales; identical() also compares the scale.
     QCOMPARE(dec("1.50"), dec("1.5"));
     QVERIFY(!dec("1.50").identical(dec("1.5")));
@@ -285,27 +271,44 @@ void TestDecimal::comparison()
     QVERIFY(parts(Int64Max, 18) > parts(Int64Min, 0));
 }
 
-void TestDecimal::plusMinus_data()
-{
+void TestDecimal::plusMinus_data() {
     QTest::addColumn<QByteArray>("a");
     QTest::addColumn<QByteArray>("b");
     QTest::addColumn<QByteArray>("sum");
     QTest::addColumn<QByteArray>("difference");
 
     // Results are at the larger of the two scales, so they compare identical to the literal.
-    QTest::newRow("mixed scales") << "0.1"_ba << "0.02"_ba << "0.12"_ba << "0.08"_ba;
-    QTest::newRow("price and tick") << "95000.1"_ba << "0.05"_ba << "95000.15"_ba << "95000.05"_ba;
-    QTest::newRow("cancel to zero") << "-0.5"_ba << "-0.5"_ba << "-1.0"_ba << "0.0"_ba;
-    QTest::newRow("sign change") << "0.3"_ba << "0.70000000"_ba << "1.00000000"_ba
+    QTest::newRow("mixed scales") << "0.1"_ba
+                                  << "0.02"_ba
+                                  << "0.12"_ba
+                                  << "0.08"_ba;
+    QTest::newRow("price and tick") << "95000.1"_ba
+                                    << "0.05"_ba
+                                    << "95000.15"_ba
+                                    << "95000.05"_ba;
+    QTest::newRow("cancel to zero") << "-0.5"_ba
+                                    << "-0.5"_ba
+                                    << "-1.0"_ba
+                                    << "0.0"_ba;
+    QTest::newRow("sign change") << "0.3"_ba
+                                 << "0.70000000"_ba
+                                 << "1.00000000"_ba
                                  << "-0.40000000"_ba;
-    QTest::newRow("integers") << "7"_ba << "-10"_ba << "-3"_ba << "17"_ba;
-    QTest::newRow("satoshi") << "0.00000001"_ba << "0.00000001"_ba << "0.00000002"_ba
+    QTest::newRow("integers") << "7"_ba
+                              << "-10"_ba
+                              << "-3"_ba
+                              << "17"_ba;
+    QTest::newRow("satoshi") << "0.00000001"_ba
+                             << "0.00000001"_ba
+                             << "0.00000002"_ba
                              << "0.00000000"_ba;
-    QTest::newRow("not floating point") << "0.1"_ba << "0.2"_ba << "0.3"_ba << "-0.1"_ba;
+    QTest::newRow("not floating point") << "0.1"_ba
+                                        << "0.2"_ba
+                                        << "0.3"_ba
+                                        << "-0.1"_ba;
 }
 
-void TestDecimal::plusMinus()
-{
+void TestDecimal::plusMinus() {
     QFETCH(QByteArray, a);
     QFETCH(QByteArray, b);
     QFETCH(QByteArray, sum);
@@ -319,8 +322,7 @@ void TestDecimal::plusMinus()
     QCOMPARE(d->toString(), QString::fromLatin1(difference));
 }
 
-void TestDecimal::plusMinusOverflow()
-{
+void TestDecimal::plusMinusOverflow() {
     const Decimal max = parts(Int64Max, 0);
     const Decimal min = parts(Int64Min, 0);
     const Decimal one = Decimal::fromInt(1);
@@ -347,8 +349,7 @@ void TestDecimal::plusMinusOverflow()
     QCOMPARE(r18->toString(), u"9.223372036854775807"_s);
 }
 
-void TestDecimal::times_data()
-{
+void TestDecimal::times_data() {
     QTest::addColumn<QByteArray>("a");
     QTest::addColumn<QByteArray>("b");
     QTest::addColumn<int>("scale");
@@ -361,44 +362,61 @@ void TestDecimal::times_data()
     const int up = int(Rounding::Up);
 
     // Notional = price * qty at the quote currency's cost places.
-    QTest::newRow("price*qty exact") << "37500"_ba << "1.25"_ba << 2 << even << u"46875.00"_s;
-    QTest::newRow("price*qty at 5 places")
-        << "45285.2"_ba << "0.00100000"_ba << 5 << even << u"45.28520"_s;
+    QTest::newRow("price*qty exact") << "37500"_ba
+                                     << "1.25"_ba << 2 << even << u"46875.00"_s;
+    QTest::newRow("price*qty at 5 places") << "45285.2"_ba
+                                           << "0.00100000"_ba << 5 << even << u"45.28520"_s;
     QTest::newRow("price*qty rounded")
-        << "45286.4"_ba << "1.54571953"_ba << 2 << even << u"70000.07"_s; // 70000.0729...
+        << "45286.4"_ba
+        << "1.54571953"_ba << 2 << even << u"70000.07"_s; // 70000.0729...
     // A tie at the rounding digit: HalfEven goes to the even neighbour, HalfUp away from 0.
-    QTest::newRow("tie even down HalfEven") << "0.125"_ba << "1"_ba << 2 << even << u"0.12"_s;
-    QTest::newRow("tie even down HalfUp") << "0.125"_ba << "1"_ba << 2 << halfUp << u"0.13"_s;
-    QTest::newRow("tie odd HalfEven") << "0.135"_ba << "1"_ba << 2 << even << u"0.14"_s;
-    QTest::newRow("tie odd HalfUp") << "0.135"_ba << "1"_ba << 2 << halfUp << u"0.14"_s;
-    QTest::newRow("2.5 HalfEven") << "0.5"_ba << "5"_ba << 0 << even << u"2"_s;
-    QTest::newRow("2.5 HalfUp") << "0.5"_ba << "5"_ba << 0 << halfUp << u"3"_s;
-    QTest::newRow("not a tie HalfEven") << "0.1251"_ba << "1"_ba << 2 << even << u"0.13"_s;
+    QTest::newRow("tie even down HalfEven") << "0.125"_ba
+                                            << "1"_ba << 2 << even << u"0.12"_s;
+    QTest::newRow("tie even down HalfUp") << "0.125"_ba
+                                          << "1"_ba << 2 << halfUp << u"0.13"_s;
+    QTest::newRow("tie odd HalfEven") << "0.135"_ba
+                                      << "1"_ba << 2 << even << u"0.14"_s;
+    QTest::newRow("tie odd HalfUp") << "0.135"_ba
+                                    << "1"_ba << 2 << halfUp << u"0.14"_s;
+    QTest::newRow("2.5 HalfEven") << "0.5"_ba
+                                  << "5"_ba << 0 << even << u"2"_s;
+    QTest::newRow("2.5 HalfUp") << "0.5"_ba
+                                << "5"_ba << 0 << halfUp << u"3"_s;
+    QTest::newRow("not a tie HalfEven") << "0.1251"_ba
+                                        << "1"_ba << 2 << even << u"0.13"_s;
     // Down is toward zero, Up away from zero (BigDecimal semantics), for either sign.
-    QTest::newRow("Down") << "0.1234"_ba << "3"_ba << 3 << down << u"0.370"_s; // 0.3702
-    QTest::newRow("Up") << "0.1234"_ba << "3"_ba << 3 << up << u"0.371"_s;
-    QTest::newRow("Up exact stays") << "0.1234"_ba << "5"_ba << 3 << up << u"0.617"_s;
-    QTest::newRow("negative HalfEven") << "-0.125"_ba << "1"_ba << 2 << even << u"-0.12"_s;
-    QTest::newRow("negative HalfUp") << "-0.125"_ba << "1"_ba << 2 << halfUp << u"-0.13"_s;
-    QTest::newRow("negative Down") << "-0.1234"_ba << "3"_ba << 3 << down << u"-0.370"_s;
-    QTest::newRow("negative Up") << "-0.1234"_ba << "3"_ba << 3 << up << u"-0.371"_s;
-    QTest::newRow("negative times negative") << "-1.5"_ba << "-2.5"_ba << 2 << even << u"3.75"_s;
+    QTest::newRow("Down") << "0.1234"_ba
+                          << "3"_ba << 3 << down << u"0.370"_s; // 0.3702
+    QTest::newRow("Up") << "0.1234"_ba
+                        << "3"_ba << 3 << up << u"0.371"_s;
+    QTest::newRow("Up exact stays") << "0.1234"_ba
+                                    << "5"_ba << 3 << up << u"0.617"_s;
+    QTest::newRow("negative HalfEven") << "-0.125"_ba
+                                       << "1"_ba << 2 << even << u"-0.12"_s;
+    QTest::newRow("negative HalfUp") << "-0.125"_ba
+                                     << "1"_ba << 2 << halfUp << u"-0.13"_s;
+    QTest::newRow("negative Down") << "-0.1234"_ba
+                                   << "3"_ba << 3 << down << u"-0.370"_s;
+    QTest::newRow("negative Up") << "-0.1234"_ba
+                                 << "3"_ba << 3 << up << u"-0.371"_s;
+    QTest::newRow("negative times negative") << "-1.5"_ba
+                                             << "-2.5"_ba << 2 << even << u"3.75"_s;
     // Widening to more places than the product has pads with zeros.
-    QTest::newRow("padded") << "1.5"_ba << "2"_ba << 4 << even << u"3.0000"_s;
+    QTest::newRow("padded") << "1.5"_ba
+                            << "2"_ba << 4 << even << u"3.0000"_s;
     // 1e-8 * 1e-8 = 1e-16 needs 16 places: exact at 18.
-    QTest::newRow("tiny") << "0.00000001"_ba << "0.00000001"_ba << 18 << even
-                          << u"0.000000000000000100"_s;
-    QTest::newRow("tiny rounds to zero") << "0.00000001"_ba << "0.00000001"_ba << 8 << even
-                                         << u"0.00000000"_s;
-    QTest::newRow("tiny Up") << "0.00000001"_ba << "0.00000001"_ba << 8 << up
-                             << u"0.00000001"_s;
+    QTest::newRow("tiny") << "0.00000001"_ba
+                          << "0.00000001"_ba << 18 << even << u"0.000000000000000100"_s;
+    QTest::newRow("tiny rounds to zero") << "0.00000001"_ba
+                                         << "0.00000001"_ba << 8 << even << u"0.00000000"_s;
+    QTest::newRow("tiny Up") << "0.00000001"_ba
+                             << "0.00000001"_ba << 8 << up << u"0.00000001"_s;
     // The 128-bit intermediate keeps large products exact before rounding.
-    QTest::newRow("large intermediate")
-        << "92233720.36854775807"_ba << "100"_ba << 8 << even << u"9223372036.85477581"_s;
+    QTest::newRow("large intermediate") << "92233720.36854775807"_ba
+                                        << "100"_ba << 8 << even << u"9223372036.85477581"_s;
 }
 
-void TestDecimal::times()
-{
+void TestDecimal::times() {
     QFETCH(QByteArray, a);
     QFETCH(QByteArray, b);
     QFETCH(int, scale);
@@ -415,8 +433,7 @@ void TestDecimal::times()
     QCOMPARE(q->toString(), expected);
 }
 
-void TestDecimal::timesOutOfRange()
-{
+void TestDecimal::timesOutOfRange() {
     const Decimal max = parts(Int64Max, 0);
     QVERIFY(!max.times(Decimal::fromInt(2), 0).has_value());
     QVERIFY(!parts(Int64Min, 0).times(Decimal::fromInt(-1), 0).has_value());
@@ -427,8 +444,7 @@ void TestDecimal::timesOutOfRange()
     QVERIFY(!dec("1").times(dec("1"), -1).has_value());
 }
 
-void TestDecimal::rescaled_data()
-{
+void TestDecimal::rescaled_data() {
     QTest::addColumn<QByteArray>("value");
     QTest::addColumn<int>("scale");
     QTest::addColumn<int>("mode");
@@ -451,8 +467,7 @@ void TestDecimal::rescaled_data()
     QTest::newRow("18 to 0") << "0.500000000000000001"_ba << 0 << even << u"1"_s;
 }
 
-void TestDecimal::rescaled()
-{
+void TestDecimal::rescaled() {
     QFETCH(QByteArray, value);
     QFETCH(int, scale);
     QFETCH(int, mode);
@@ -464,8 +479,7 @@ void TestDecimal::rescaled()
     QCOMPARE(r->toString(), expected);
 }
 
-void TestDecimal::toStringPrecision_data()
-{
+void TestDecimal::toStringPrecision_data() {
     QTest::addColumn<QByteArray>("value");
     QTest::addColumn<int>("precision");
     QTest::addColumn<int>("mode");
@@ -477,20 +491,18 @@ void TestDecimal::toStringPrecision_data()
     QTest::newRow("already at 8") << "1.54571953"_ba << 8 << even << u"1.54571953"_s;
     QTest::newRow("exponent input at 8") << "1e-8"_ba << 8 << even << u"0.00000001"_s;
     QTest::newRow("round at 1 HalfEven") << "45285.25"_ba << 1 << even << u"45285.2"_s;
-    QTest::newRow("round at 1 HalfUp") << "45285.25"_ba << 1 << int(Rounding::HalfUp)
-                                       << u"45285.3"_s;
-    QTest::newRow("round at 1 Down") << "45285.29"_ba << 1 << int(Rounding::Down)
-                                     << u"45285.2"_s;
+    QTest::newRow("round at 1 HalfUp")
+        << "45285.25"_ba << 1 << int(Rounding::HalfUp) << u"45285.3"_s;
+    QTest::newRow("round at 1 Down") << "45285.29"_ba << 1 << int(Rounding::Down) << u"45285.2"_s;
     QTest::newRow("negative") << "-1.005"_ba << 2 << int(Rounding::HalfUp) << u"-1.01"_s;
     QTest::newRow("zero at 8") << "0"_ba << 8 << even << u"0.00000000"_s;
     QTest::newRow("at 0") << "123.4"_ba << 0 << even << u"123"_s;
     // INT64_MAX cannot be padded to 2 places: shown exactly rather than wrong.
-    QTest::newRow("too large to pad") << "9223372036854775807"_ba << 2 << even
-                                      << u"9223372036854775807"_s;
+    QTest::newRow("too large to pad")
+        << "9223372036854775807"_ba << 2 << even << u"9223372036854775807"_s;
 }
 
-void TestDecimal::toStringPrecision()
-{
+void TestDecimal::toStringPrecision() {
     QFETCH(QByteArray, value);
     QFETCH(int, precision);
     QFETCH(int, mode);
@@ -499,30 +511,42 @@ void TestDecimal::toStringPrecision()
     QCOMPARE(dec(view(value)).toString(precision, Rounding(mode)), expected);
 }
 
-void TestDecimal::isMultipleOf_data()
-{
+void TestDecimal::isMultipleOf_data() {
     QTest::addColumn<QByteArray>("value");
     QTest::addColumn<QByteArray>("increment");
     QTest::addColumn<bool>("expected");
 
-    QTest::newRow("on tick") << "45285.2"_ba << "0.1"_ba << true;
-    QTest::newRow("between ticks") << "45285.25"_ba << "0.1"_ba << false;
-    QTest::newRow("trailing zeros on tick") << "45285.20000"_ba << "0.1"_ba << true;
-    QTest::newRow("zero increment") << "45285.2"_ba << "0"_ba << false;
-    QTest::newRow("zero value") << "0"_ba << "0.1"_ba << true;
-    QTest::newRow("fine tick") << "0.00005"_ba << "0.00001"_ba << true;
-    QTest::newRow("lot step") << "1.54571953"_ba << "0.00000001"_ba << true;
-    QTest::newRow("below lot step") << "0.000000001"_ba << "0.00000001"_ba << false;
-    QTest::newRow("half step") << "1.5"_ba << "0.5"_ba << true;
-    QTest::newRow("integer step") << "1.5"_ba << "1"_ba << false;
-    QTest::newRow("quarter") << "0.3"_ba << "0.25"_ba << false;
-    QTest::newRow("negative value") << "-0.3"_ba << "0.1"_ba << true;
-    QTest::newRow("coarse increment") << "100"_ba << "25"_ba << true;
-    QTest::newRow("coarse increment miss") << "110"_ba << "25"_ba << false;
+    QTest::newRow("on tick") << "45285.2"_ba
+                             << "0.1"_ba << true;
+    QTest::newRow("between ticks") << "45285.25"_ba
+                                   << "0.1"_ba << false;
+    QTest::newRow("trailing zeros on tick") << "45285.20000"_ba
+                                            << "0.1"_ba << true;
+    QTest::newRow("zero increment") << "45285.2"_ba
+                                    << "0"_ba << false;
+    QTest::newRow("zero value") << "0"_ba
+                                << "0.1"_ba << true;
+    QTest::newRow("fine tick") << "0.00005"_ba
+                               << "0.00001"_ba << true;
+    QTest::newRow("lot step") << "1.54571953"_ba
+                              << "0.00000001"_ba << true;
+    QTest::newRow("below lot step") << "0.000000001"_ba
+                                    << "0.00000001"_ba << false;
+    QTest::newRow("half step") << "1.5"_ba
+                               << "0.5"_ba << true;
+    QTest::newRow("integer step") << "1.5"_ba
+                                  << "1"_ba << false;
+    QTest::newRow("quarter") << "0.3"_ba
+                             << "0.25"_ba << false;
+    QTest::newRow("negative value") << "-0.3"_ba
+                                    << "0.1"_ba << true;
+    QTest::newRow("coarse increment") << "100"_ba
+                                      << "25"_ba << true;
+    QTest::newRow("coarse increment miss") << "110"_ba
+                                           << "25"_ba << false;
 }
 
-void TestDecimal::isMultipleOf()
-{
+void TestDecimal::isMultipleOf() {
     QFETCH(QByteArray, value);
     QFETCH(QByteArray, increment);
     QFETCH(bool, expected);
@@ -530,8 +554,7 @@ void TestDecimal::isMultipleOf()
     QCOMPARE(dec(view(value)).isMultipleOf(dec(view(increment))), expected);
 }
 
-void TestDecimal::normalized_data()
-{
+void TestDecimal::normalized_data() {
     QTest::addColumn<QByteArray>("value");
     QTest::addColumn<qint64>("mantissa");
     QTest::addColumn<int>("scale");
@@ -545,8 +568,7 @@ void TestDecimal::normalized_data()
     QTest::newRow("nothing to strip") << "0.00000001"_ba << qint64(1) << 8;
 }
 
-void TestDecimal::normalized()
-{
+void TestDecimal::normalized() {
     QFETCH(QByteArray, value);
     QFETCH(qint64, mantissa);
     QFETCH(int, scale);

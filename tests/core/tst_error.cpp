@@ -29,8 +29,7 @@ private Q_SLOTS:
     void travelsInQVariant();
 };
 
-void TestError::krakenCategory_data()
-{
+void TestError::krakenCategory_data() {
     QTest::addColumn<QString>("error");
     QTest::addColumn<Category>("category");
 
@@ -56,8 +55,7 @@ void TestError::krakenCategory_data()
     QTest::newRow("unheard of") << u"EFuture:Something new"_s << Category::Kraken;
 }
 
-void TestError::krakenCategory()
-{
+void TestError::krakenCategory() {
     QFETCH(QString, error);
     QFETCH(Category, category);
 
@@ -68,16 +66,14 @@ void TestError::krakenCategory()
     QVERIFY(bool(e));
 }
 
-void TestError::firstErrorDecides()
-{
+void TestError::firstErrorDecides() {
     const Error e = Error::fromKraken({u"EOrder:Insufficient funds"_s, u"EAPI:Invalid nonce"_s});
     QCOMPARE(e.category(), Category::Kraken);
     const Error f = Error::fromKraken({u"EAPI:Invalid nonce"_s, u"EOrder:Insufficient funds"_s});
     QCOMPARE(f.category(), Category::Auth);
 }
 
-void TestError::keepsRawErrorsAndStatus()
-{
+void TestError::keepsRawErrorsAndStatus() {
     const QStringList raw = {u"EOrder:Insufficient funds"_s, u"EGeneral:Internal error"_s};
     const Error e = Error::fromKraken(raw, 200);
     QCOMPARE(e.krakenErrors(), raw);
@@ -92,8 +88,7 @@ void TestError::keepsRawErrorsAndStatus()
     QCOMPARE(g.httpStatus(), 502);
 }
 
-void TestError::emptyErrorListIsStillAnError()
-{
+void TestError::emptyErrorListIsStillAnError() {
     // Called because something failed; an empty list must not read as success.
     const Error e = Error::fromKraken({});
     QVERIFY(e.isError());
@@ -101,8 +96,7 @@ void TestError::emptyErrorListIsStillAnError()
     QVERIFY(!e.message().isEmpty());
 }
 
-void TestError::isTransient_data()
-{
+void TestError::isTransient_data() {
     QTest::addColumn<Error>("error");
     QTest::addColumn<bool>("transient");
 
@@ -112,30 +106,26 @@ void TestError::isTransient_data()
     QTest::newRow("HTTP 503") << Error(Category::Http, u"503"_s).setHttpStatus(503) << true;
     QTest::newRow("HTTP 404") << Error(Category::Http, u"404"_s).setHttpStatus(404) << false;
     QTest::newRow("HTTP 400") << Error(Category::Http, u"400"_s).setHttpStatus(400) << false;
-    QTest::newRow("EService:Unavailable") << Error::fromKraken({u"EService:Unavailable"_s})
-                                          << true;
+    QTest::newRow("EService:Unavailable") << Error::fromKraken({u"EService:Unavailable"_s}) << true;
     QTest::newRow("EService:Busy") << Error::fromKraken({u"EService:Busy"_s}) << true;
-    QTest::newRow("insufficient funds") << Error::fromKraken({u"EOrder:Insufficient funds"_s})
-                                        << false;
+    QTest::newRow("insufficient funds")
+        << Error::fromKraken({u"EOrder:Insufficient funds"_s}) << false;
     QTest::newRow("invalid nonce") << Error::fromKraken({u"EAPI:Invalid nonce"_s}) << false;
     // Rate limits are waited out by the limiter, not retried blindly.
-    QTest::newRow("rate limited") << Error::fromKraken({u"EAPI:Rate limit exceeded"_s})
-                                  << false;
+    QTest::newRow("rate limited") << Error::fromKraken({u"EAPI:Rate limit exceeded"_s}) << false;
     QTest::newRow("parse") << Error(Category::Parse, u"HTML instead of JSON"_s) << false;
-    QTest::newRow("invalid input") << Error(Category::InvalidInput, u"qty below ordermin"_s)
-                                   << false;
+    QTest::newRow("invalid input")
+        << Error(Category::InvalidInput, u"qty below ordermin"_s) << false;
     QTest::newRow("none") << Error() << false;
 }
 
-void TestError::isTransient()
-{
+void TestError::isTransient() {
     QFETCH(Error, error);
     QFETCH(bool, transient);
     QCOMPARE(error.isTransient(), transient);
 }
 
-void TestError::toStringCarriesMessage()
-{
+void TestError::toStringCarriesMessage() {
     const Error net(Category::Network, u"connection refused by api.kraken.com"_s);
     QVERIFY(net.toString().contains(u"connection refused by api.kraken.com"_s));
     QVERIFY(!net.toString().contains(u'\n'));
@@ -161,8 +151,7 @@ void TestError::toStringCarriesMessage()
     QCOMPARE_NE(unknown.toString(), before);
 }
 
-void TestError::defaultIsNoError()
-{
+void TestError::defaultIsNoError() {
     const Error e;
     QVERIFY(!e.isError());
     QVERIFY(!bool(e));
@@ -170,11 +159,10 @@ void TestError::defaultIsNoError()
     QVERIFY(e.krakenErrors().isEmpty());
 }
 
-void TestError::categoryNamesDistinct()
-{
-    const Category all[] = {Category::None,   Category::Network,     Category::Timeout,
-                            Category::Http,   Category::Kraken,      Category::Parse,
-                            Category::RateLimited, Category::Auth, Category::InvalidInput};
+void TestError::categoryNamesDistinct() {
+    const Category all[] = {Category::None,        Category::Network, Category::Timeout,
+                            Category::Http,        Category::Kraken,  Category::Parse,
+                            Category::RateLimited, Category::Auth,    Category::InvalidInput};
     QStringList names;
     for (Category c : all) {
         const QString n = Error::categoryName(c);
@@ -184,8 +172,7 @@ void TestError::categoryNamesDistinct()
     }
 }
 
-void TestError::travelsInQVariant()
-{
+void TestError::travelsInQVariant() {
     // Errors cross queued signal connections as QVariant/QMetaType values.
     const Error e = Error::fromKraken({u"EAPI:Rate limit exceeded"_s}, 200);
     const QVariant v = QVariant::fromValue(e);

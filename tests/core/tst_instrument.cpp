@@ -5,7 +5,6 @@
 #include "kraken/core/assetcodes.h"
 #include "kraken/core/instrument.h"
 #include "kraken/core/instrumentregistry.h"
-
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -44,18 +43,14 @@ private Q_SLOTS:
     void normaliseAsset();
 
 private:
-    QJsonObject entry(const QString &restKey) const
-    {
-        return m_result.value(restKey).toObject();
-    }
+    QJsonObject entry(const QString &restKey) const { return m_result.value(restKey).toObject(); }
 
     QJsonObject m_result; // the fixture's "result" object
     InstrumentRegistry m_registry;
     QStringList m_skipped;
 };
 
-void TestInstrument::initTestCase()
-{
+void TestInstrument::initTestCase() {
     QString error;
     const QJsonObject doc =
         testsupport::readJsonObject(testsupport::testDataPath("assetpairs.json"), &error);
@@ -66,8 +61,7 @@ void TestInstrument::initTestCase()
     m_registry = InstrumentRegistry::fromAssetPairs(m_result, &m_skipped);
 }
 
-void TestInstrument::registryContents()
-{
+void TestInstrument::registryContents() {
     // 8 entries, one malformed.
     QCOMPARE(m_registry.size(), 7);
     QVERIFY(!m_registry.isEmpty());
@@ -80,8 +74,7 @@ void TestInstrument::registryContents()
                                    u"ETH/BTC"_s, u"ETH/USD"_s, u"SOL/USD"_s}));
 }
 
-void TestInstrument::malformedEntrySkipped()
-{
+void TestInstrument::malformedEntrySkipped() {
     // XLTCZUSD has "pair_decimals": "2" (a string): skipped, and the message says where.
     QCOMPARE(m_skipped.size(), 1);
     QVERIFY2(m_skipped.first().contains(u"XLTCZUSD"_s), qPrintable(m_skipped.first()));
@@ -94,8 +87,7 @@ void TestInstrument::malformedEntrySkipped()
     QCOMPARE(quiet.size(), m_registry.size());
 }
 
-void TestInstrument::symbols_data()
-{
+void TestInstrument::symbols_data() {
     QTest::addColumn<QString>("restKey");
     QTest::addColumn<QString>("symbol");
     QTest::addColumn<QString>("base");
@@ -106,24 +98,23 @@ void TestInstrument::symbols_data()
     QTest::addColumn<QString>("wsname");
 
     // Display symbols use BTC and DOGE as WS v2 does; the REST codes stay as Kraken sent them.
-    QTest::newRow("XXBTZUSD") << u"XXBTZUSD"_s << u"BTC/USD"_s << u"BTC"_s << u"USD"_s
-                              << u"XXBT"_s << u"ZUSD"_s << u"XBTUSD"_s << u"XBT/USD"_s;
-    QTest::newRow("XETHXXBT") << u"XETHXXBT"_s << u"ETH/BTC"_s << u"ETH"_s << u"BTC"_s
-                              << u"XETH"_s << u"XXBT"_s << u"ETHXBT"_s << u"ETH/XBT"_s;
-    QTest::newRow("XETHZUSD") << u"XETHZUSD"_s << u"ETH/USD"_s << u"ETH"_s << u"USD"_s
-                              << u"XETH"_s << u"ZUSD"_s << u"ETHUSD"_s << u"ETH/USD"_s;
+    QTest::newRow("XXBTZUSD") << u"XXBTZUSD"_s << u"BTC/USD"_s << u"BTC"_s << u"USD"_s << u"XXBT"_s
+                              << u"ZUSD"_s << u"XBTUSD"_s << u"XBT/USD"_s;
+    QTest::newRow("XETHXXBT") << u"XETHXXBT"_s << u"ETH/BTC"_s << u"ETH"_s << u"BTC"_s << u"XETH"_s
+                              << u"XXBT"_s << u"ETHXBT"_s << u"ETH/XBT"_s;
+    QTest::newRow("XETHZUSD") << u"XETHZUSD"_s << u"ETH/USD"_s << u"ETH"_s << u"USD"_s << u"XETH"_s
+                              << u"ZUSD"_s << u"ETHUSD"_s << u"ETH/USD"_s;
     QTest::newRow("SOLUSD") << u"SOLUSD"_s << u"SOL/USD"_s << u"SOL"_s << u"USD"_s << u"SOL"_s
                             << u"ZUSD"_s << u"SOLUSD"_s << u"SOL/USD"_s;
-    QTest::newRow("XXBTZEUR") << u"XXBTZEUR"_s << u"BTC/EUR"_s << u"BTC"_s << u"EUR"_s
-                              << u"XXBT"_s << u"ZEUR"_s << u"XBTEUR"_s << u"XBT/EUR"_s;
-    QTest::newRow("XDGUSD") << u"XDGUSD"_s << u"DOGE/USD"_s << u"DOGE"_s << u"USD"_s
-                            << u"XXDG"_s << u"ZUSD"_s << u"XDGUSD"_s << u"XDG/USD"_s;
+    QTest::newRow("XXBTZEUR") << u"XXBTZEUR"_s << u"BTC/EUR"_s << u"BTC"_s << u"EUR"_s << u"XXBT"_s
+                              << u"ZEUR"_s << u"XBTEUR"_s << u"XBT/EUR"_s;
+    QTest::newRow("XDGUSD") << u"XDGUSD"_s << u"DOGE/USD"_s << u"DOGE"_s << u"USD"_s << u"XXDG"_s
+                            << u"ZUSD"_s << u"XDGUSD"_s << u"XDG/USD"_s;
     QTest::newRow("ADAUSD") << u"ADAUSD"_s << u"ADA/USD"_s << u"ADA"_s << u"USD"_s << u"ADA"_s
                             << u"ZUSD"_s << u"ADAUSD"_s << u"ADA/USD"_s;
 }
 
-void TestInstrument::symbols()
-{
+void TestInstrument::symbols() {
     QFETCH(QString, restKey);
     QFETCH(QString, symbol);
     QFETCH(QString, base);
@@ -145,8 +136,7 @@ void TestInstrument::symbols()
     QCOMPARE(in->wsname(), wsname);
 }
 
-void TestInstrument::lookup_data()
-{
+void TestInstrument::lookup_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("restKey");
 
@@ -187,8 +177,7 @@ void TestInstrument::lookup_data()
         QTest::newRow(r.row) << r.name << r.restKey;
 }
 
-void TestInstrument::lookup()
-{
+void TestInstrument::lookup() {
     QFETCH(QString, name);
     QFETCH(QString, restKey);
     const Instrument *in = m_registry.find(name);
@@ -196,8 +185,7 @@ void TestInstrument::lookup()
     QCOMPARE(in->restKey(), restKey);
 }
 
-void TestInstrument::lookupMisses()
-{
+void TestInstrument::lookupMisses() {
     QCOMPARE(m_registry.find(QString()), nullptr);
     QCOMPARE(m_registry.find(u"BTC/JPY"_s), nullptr);
     QCOMPARE(m_registry.find(u"BTCUSD/"_s), nullptr);
@@ -208,8 +196,7 @@ void TestInstrument::lookupMisses()
     QCOMPARE(empty.find(u"BTC/USD"_s), nullptr);
 }
 
-void TestInstrument::precisionsAndMinimums_data()
-{
+void TestInstrument::precisionsAndMinimums_data() {
     QTest::addColumn<QString>("restKey");
     QTest::addColumn<int>("pairDecimals");
     QTest::addColumn<int>("lotDecimals");
@@ -219,21 +206,27 @@ void TestInstrument::precisionsAndMinimums_data()
     QTest::addColumn<QByteArray>("costMin");
 
     // Straight from the fixture's fields; the decimals must be exact, not doubles.
-    QTest::newRow("XXBTZUSD") << u"XXBTZUSD"_s << 1 << 8 << 5 << "0.1"_ba << "0.00005"_ba
+    QTest::newRow("XXBTZUSD") << u"XXBTZUSD"_s << 1 << 8 << 5 << "0.1"_ba
+                              << "0.00005"_ba
                               << "0.5"_ba;
-    QTest::newRow("XETHXXBT") << u"XETHXXBT"_s << 5 << 8 << 10 << "0.00001"_ba << "0.002"_ba
+    QTest::newRow("XETHXXBT") << u"XETHXXBT"_s << 5 << 8 << 10 << "0.00001"_ba
+                              << "0.002"_ba
                               << "0.00002"_ba;
-    QTest::newRow("XETHZUSD") << u"XETHZUSD"_s << 2 << 8 << 5 << "0.01"_ba << "0.002"_ba
+    QTest::newRow("XETHZUSD") << u"XETHZUSD"_s << 2 << 8 << 5 << "0.01"_ba
+                              << "0.002"_ba
                               << "0.5"_ba;
-    QTest::newRow("SOLUSD") << u"SOLUSD"_s << 2 << 8 << 5 << "0.01"_ba << "0.02"_ba << "0.5"_ba;
-    QTest::newRow("XXBTZEUR") << u"XXBTZEUR"_s << 1 << 8 << 5 << "0.1"_ba << "0.00005"_ba
+    QTest::newRow("SOLUSD") << u"SOLUSD"_s << 2 << 8 << 5 << "0.01"_ba
+                            << "0.02"_ba
+                            << "0.5"_ba;
+    QTest::newRow("XXBTZEUR") << u"XXBTZEUR"_s << 1 << 8 << 5 << "0.1"_ba
+                              << "0.00005"_ba
                               << "0.45"_ba;
-    QTest::newRow("XDGUSD") << u"XDGUSD"_s << 7 << 8 << 5 << "0.0000001"_ba << "13"_ba
+    QTest::newRow("XDGUSD") << u"XDGUSD"_s << 7 << 8 << 5 << "0.0000001"_ba
+                            << "13"_ba
                             << "0.5"_ba;
 }
 
-void TestInstrument::precisionsAndMinimums()
-{
+void TestInstrument::precisionsAndMinimums() {
     QFETCH(QString, restKey);
     QFETCH(int, pairDecimals);
     QFETCH(int, lotDecimals);
@@ -256,8 +249,7 @@ void TestInstrument::precisionsAndMinimums()
              qPrintable(in->costMin().toString()));
 }
 
-void TestInstrument::formatting()
-{
+void TestInstrument::formatting() {
     const Instrument *btc = m_registry.find(u"BTC/USD"_s);
     QVERIFY(btc);
     // Prices at pair_decimals (1), quantities at lot_decimals (8).
@@ -281,8 +273,7 @@ void TestInstrument::formatting()
     QVERIFY(!dec("45285.25").isMultipleOf(btc->tickSize()));
 }
 
-void TestInstrument::unknownFieldIgnored()
-{
+void TestInstrument::unknownFieldIgnored() {
     // ADAUSD carries execution_venue and an invented x_future_field: still parsed.
     const Instrument *ada = m_registry.find(u"ADAUSD"_s);
     QVERIFY(ada);
@@ -291,8 +282,7 @@ void TestInstrument::unknownFieldIgnored()
     QVERIFY(ada->tickSize().identical(dec("0.000001")));
 }
 
-void TestInstrument::restKeyOutranksAnotherPairsAlias()
-{
+void TestInstrument::restKeyOutranksAnotherPairsAlias() {
     // "AAA/USD" sorts first and uses "ZZZUSD" as its altname; "ZZZUSD" is also the REST key
     // of another pair. The REST key must find its own pair whatever the insertion order.
     QJsonObject first = entry(u"XXBTZUSD"_s);
@@ -314,8 +304,7 @@ void TestInstrument::restKeyOutranksAnotherPairsAlias()
     QCOMPARE(incremental.find(u"ZZZUSD"_s)->symbol(), u"ZZZ/USD"_s);
 }
 
-void TestInstrument::missingCostDecimalsFallsBack()
-{
+void TestInstrument::missingCostDecimalsFallsBack() {
     // Older AssetPairs answers have no cost_decimals: cost then uses the price precision.
     QJsonObject pair = entry(u"XXBTZUSD"_s);
     QVERIFY(pair.contains(u"cost_decimals"_s));
@@ -326,8 +315,7 @@ void TestInstrument::missingCostDecimalsFallsBack()
     QCOMPARE(r->pairDecimals(), 1);
 }
 
-void TestInstrument::missingTickSizeFallsBack()
-{
+void TestInstrument::missingTickSizeFallsBack() {
     // Without tick_size the price precision implies it: one unit in the last place.
     QJsonObject pair = entry(u"XETHXXBT"_s);
     pair.remove(u"tick_size"_s);
@@ -336,8 +324,7 @@ void TestInstrument::missingTickSizeFallsBack()
     QCOMPARE(r->tickSize(), dec("0.00001"));
 }
 
-void TestInstrument::fieldErrors_data()
-{
+void TestInstrument::fieldErrors_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QJsonValue>("value"); // undefined: remove the field
 
@@ -345,8 +332,8 @@ void TestInstrument::fieldErrors_data()
     QTest::newRow("base missing") << u"base"_s << QJsonValue(QJsonValue::Undefined);
     QTest::newRow("quote missing") << u"quote"_s << QJsonValue(QJsonValue::Undefined);
     QTest::newRow("pair_decimals string") << u"pair_decimals"_s << QJsonValue(u"1"_s);
-    QTest::newRow("pair_decimals missing") << u"pair_decimals"_s
-                                           << QJsonValue(QJsonValue::Undefined);
+    QTest::newRow("pair_decimals missing")
+        << u"pair_decimals"_s << QJsonValue(QJsonValue::Undefined);
     QTest::newRow("pair_decimals negative") << u"pair_decimals"_s << QJsonValue(-1);
     QTest::newRow("pair_decimals fractional") << u"pair_decimals"_s << QJsonValue(1.5);
     QTest::newRow("lot_decimals too large") << u"lot_decimals"_s << QJsonValue(19);
@@ -358,8 +345,7 @@ void TestInstrument::fieldErrors_data()
     QTest::newRow("costmin not a number") << u"costmin"_s << QJsonValue(u"half"_s);
 }
 
-void TestInstrument::fieldErrors()
-{
+void TestInstrument::fieldErrors() {
     QFETCH(QString, field);
     QFETCH(QJsonValue, value);
 
@@ -377,8 +363,7 @@ void TestInstrument::fieldErrors()
     QVERIFY2(message.contains(field), qPrintable(message));
 }
 
-void TestInstrument::tradableStatus()
-{
+void TestInstrument::tradableStatus() {
     auto withStatus = [this](const QJsonValue &status) {
         QJsonObject pair = entry(u"XXBTZUSD"_s);
         if (status.isUndefined())
@@ -398,8 +383,7 @@ void TestInstrument::tradableStatus()
     QCOMPARE(withStatus(QJsonValue(QJsonValue::Undefined))->status(), u"online"_s);
 }
 
-void TestInstrument::normaliseAsset_data()
-{
+void TestInstrument::normaliseAsset_data() {
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("display");
 
@@ -421,8 +405,7 @@ void TestInstrument::normaliseAsset_data()
     QTest::newRow("XXRP") << u"XXRP"_s << u"XRP"_s;
 }
 
-void TestInstrument::normaliseAsset()
-{
+void TestInstrument::normaliseAsset() {
     QFETCH(QString, code);
     QFETCH(QString, display);
     QCOMPARE(kraken::normaliseAsset(code), display);

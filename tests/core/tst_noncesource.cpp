@@ -37,14 +37,12 @@ private Q_SLOTS:
     void defaultStateFileHidesApiKey();
 };
 
-void TestNonceSource::initTestCase()
-{
+void TestNonceSource::initTestCase() {
     // defaultStateFile() asks QStandardPaths; keep it away from the real user directories.
     QStandardPaths::setTestModeEnabled(true);
 }
 
-void TestNonceSource::strictlyIncreasingAcrossThreads()
-{
+void TestNonceSource::strictlyIncreasingAcrossThreads() {
     constexpr int Threads = 8;
     constexpr int CallsPerThread = 5000;
     NonceSource source; // in memory, real clock: calls come far faster than 1 per ms
@@ -75,8 +73,7 @@ void TestNonceSource::strictlyIncreasingAcrossThreads()
     QCOMPARE(source.last(), all.back());
 }
 
-void TestNonceSource::clockGoingBackwards()
-{
+void TestNonceSource::clockGoingBackwards() {
     std::int64_t now = Nov2023;
     NonceSource source({}, [&now] { return now; });
 
@@ -92,8 +89,7 @@ void TestNonceSource::clockGoingBackwards()
     QVERIFY(source.next() > third);
 }
 
-void TestNonceSource::followsTheClockWhenItIsAhead()
-{
+void TestNonceSource::followsTheClockWhenItIsAhead() {
     // The value is the millisecond epoch (what other Kraken tools send on a shared key).
     std::int64_t now = Nov2023;
     NonceSource source({}, [&now] { return now; });
@@ -103,8 +99,7 @@ void TestNonceSource::followsTheClockWhenItIsAhead()
     QCOMPARE(source.next(), std::uint64_t(1'700'000'010'000));
 }
 
-void TestNonceSource::restartWithClockBehind()
-{
+void TestNonceSource::restartWithClockBehind() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString state = dir.filePath(u"nonce-state"_s);
@@ -127,8 +122,7 @@ void TestNonceSource::restartWithClockBehind()
 }
 
 // The first process runs long enough to need more than one reservation block.
-void TestNonceSource::restartAfterSeveralReservations()
-{
+void TestNonceSource::restartAfterSeveralReservations() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString state = dir.filePath(u"sub/dir/nonce-state"_s); // directories created on demand
@@ -149,8 +143,7 @@ void TestNonceSource::restartAfterSeveralReservations()
 
 // The state file is written once per reserved block (ReserveAheadMs), not on every call:
 // a burst of requests within the block leaves it untouched.
-void TestNonceSource::fewStateFileWrites()
-{
+void TestNonceSource::fewStateFileWrites() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString state = dir.filePath(u"nonce-state"_s);
@@ -178,8 +171,7 @@ void TestNonceSource::fewStateFileWrites()
     QVERIFY(source.persistError().isEmpty());
 }
 
-void TestNonceSource::unwritableStateFile()
-{
+void TestNonceSource::unwritableStateFile() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     // A regular file where the state file's directory should be: nothing can be created there.
@@ -207,8 +199,7 @@ void TestNonceSource::unwritableStateFile()
     QVERIFY(!QFile::exists(state));
 }
 
-void TestNonceSource::defaultStateFileHidesApiKey()
-{
+void TestNonceSource::defaultStateFileHidesApiKey() {
     const QString key = u"Kx9vQ2mB7zHkY4tLpW1cN8dRf3sJ6aUe0oIgVb5nXyT+ZqMhCj/EwPrLuA2sDf=="_s;
     const QString path = NonceSource::defaultStateFile(key);
     QVERIFY(!path.isEmpty());

@@ -28,16 +28,14 @@ constexpr int StarterTradingMax = 60;
 constexpr double StarterTradingDecayPerSec = 1.0;
 
 // Milliseconds for `units` of counter to decay at `perSecond`, rounded up to whole ms.
-std::int64_t msToDecay(double units, double perSecond)
-{
+std::int64_t msToDecay(double units, double perSecond) {
     return std::int64_t(std::ceil(units / perSecond * 1000.0 - 1e-6));
 }
 
 // The counter must not let a call out before `units` have decayed, and should not hold it
 // back longer than that by more than `slackMs` (each booking may round up by 1 ms).
 bool delayMatches(std::int64_t actual, double units, double perSecond, std::int64_t slackMs,
-                  QString *why)
-{
+                  QString *why) {
     const std::int64_t expected = msToDecay(units, perSecond);
     const bool tooEarly = double(actual) * perSecond / 1000.0 < units - 1e-9;
     const bool tooLate = actual > expected + slackMs;
@@ -48,19 +46,18 @@ bool delayMatches(std::int64_t actual, double units, double perSecond, std::int6
     return !tooEarly && !tooLate;
 }
 
-RateCounter starterRest()
-{
+RateCounter starterRest() {
     const auto l = kraken::restLimits(VerificationTier::Starter);
     return RateCounter(l.maxCounter, l.decayMilliPerSecond);
 }
 
 } // namespace
 
-#define QVERIFY_DELAY_SLACK(actual, units, perSecond, slackMs)                                  \
-    do {                                                                                        \
-        QString why_;                                                                           \
-        QVERIFY2(delayMatches((actual), (units), (perSecond), (slackMs), &why_),                \
-                 qPrintable(why_));                                                             \
+#define QVERIFY_DELAY_SLACK(actual, units, perSecond, slackMs)                                     \
+    do {                                                                                           \
+        QString why_;                                                                              \
+        QVERIFY2(delayMatches((actual), (units), (perSecond), (slackMs), &why_),                   \
+                 qPrintable(why_));                                                                \
     } while (false)
 #define QVERIFY_DELAY(actual, units, perSecond) QVERIFY_DELAY_SLACK(actual, units, perSecond, 1)
 
@@ -92,8 +89,7 @@ private Q_SLOTS:
     void limiterChargesTheCancelPenalty();
 };
 
-void TestRateLimits::publishedLimits_data()
-{
+void TestRateLimits::publishedLimits_data() {
     QTest::addColumn<int>("tier");
     QTest::addColumn<int>("restMax");
     QTest::addColumn<double>("restDecay");
@@ -107,8 +103,7 @@ void TestRateLimits::publishedLimits_data()
     QTest::newRow("Pro") << int(VerificationTier::Pro) << 20 << 1.0 << 180 << 3.75;
 }
 
-void TestRateLimits::publishedLimits()
-{
+void TestRateLimits::publishedLimits() {
     QFETCH(int, tier);
     QFETCH(int, restMax);
     QFETCH(double, restDecay);
@@ -127,8 +122,7 @@ void TestRateLimits::publishedLimits()
     QCOMPARE(c.decayPerSecond(), restDecay);
 }
 
-void TestRateLimits::starterRestBurstThenWait()
-{
+void TestRateLimits::starterRestBurstThenWait() {
     RateCounter c = starterRest();
     std::int64_t now = 1'000'000; // arbitrary origin: the counter must not assume 0
     for (int i = 0; i < StarterRestMax; ++i)
@@ -151,8 +145,7 @@ void TestRateLimits::starterRestBurstThenWait()
         QCOMPARE(c.reserve(1, now), std::int64_t(0));
 }
 
-void TestRateLimits::decayLowersValue()
-{
+void TestRateLimits::decayLowersValue() {
     RateCounter c = starterRest();
     for (int i = 0; i < 10; ++i)
         c.reserve(1, 0);
@@ -165,8 +158,7 @@ void TestRateLimits::decayLowersValue()
     QCOMPARE(c.value(10'000'000), 0.0);
 }
 
-void TestRateLimits::costTwoCalls()
-{
+void TestRateLimits::costTwoCalls() {
     RateCounter c = starterRest();
     const int ledgers = kraken::restCallCost(u"Ledgers");
     QCOMPARE(ledgers, 2);
@@ -182,8 +174,7 @@ void TestRateLimits::costTwoCalls()
     QVERIFY_DELAY(c.reserve(ledgers, 0), 3.0, StarterRestDecayPerSec);
 }
 
-void TestRateLimits::queuedReservationsAreFifo()
-{
+void TestRateLimits::queuedReservationsAreFifo() {
     RateCounter c = starterRest();
     for (int i = 0; i < StarterRestMax; ++i)
         c.reserve(1, 0);
@@ -207,8 +198,7 @@ void TestRateLimits::queuedReservationsAreFifo()
     QVERIFY(later + 1000 >= delays.back());
 }
 
-void TestRateLimits::delayForDoesNotBook()
-{
+void TestRateLimits::delayForDoesNotBook() {
     RateCounter c = starterRest();
     for (int i = 0; i < StarterRestMax; ++i)
         c.reserve(1, 0);
@@ -219,8 +209,7 @@ void TestRateLimits::delayForDoesNotBook()
     QCOMPARE(c.reserve(1, 0), d);
 }
 
-void TestRateLimits::markFull()
-{
+void TestRateLimits::markFull() {
     // Kraken said EAPI:Rate limit exceeded although our counter was empty (the key is shared).
     RateCounter c = starterRest();
     QCOMPARE(c.delayFor(1, 0), std::int64_t(0));
@@ -244,8 +233,7 @@ void TestRateLimits::markFull()
     QVERIFY(over.value(0) > StarterRestMax);
 }
 
-void TestRateLimits::costAboveMaximum()
-{
+void TestRateLimits::costAboveMaximum() {
     // A call dearer than the whole counter must not wait forever: it goes once the counter
     // is empty, and what follows waits for it to decay.
     RateCounter c = starterRest();
@@ -258,8 +246,7 @@ void TestRateLimits::costAboveMaximum()
     QVERIFY_DELAY(d.reserve(20, 0), 1.0, StarterRestDecayPerSec); // waits until empty
 }
 
-void TestRateLimits::tradingCostTable_data()
-{
+void TestRateLimits::tradingCostTable_data() {
     QTest::addColumn<int>("action");
     QTest::addColumn<qint64>("ageMs");
     QTest::addColumn<int>("cost");
@@ -313,16 +300,14 @@ void TestRateLimits::tradingCostTable_data()
     QTest::newRow("cancel negative age") << cancel << qint64(-1) << 8;
 }
 
-void TestRateLimits::tradingCostTable()
-{
+void TestRateLimits::tradingCostTable() {
     QFETCH(int, action);
     QFETCH(qint64, ageMs);
     QFETCH(int, cost);
     QCOMPARE(kraken::tradingCost(TradingAction(action), ageMs), cost);
 }
 
-void TestRateLimits::batchAddCost()
-{
+void TestRateLimits::batchAddCost() {
     // §3.2: roughly n/2 for n orders (rounded up here, never free).
     QCOMPARE(kraken::batchAddCost(1), 1);
     QCOMPARE(kraken::batchAddCost(2), 1);
@@ -331,8 +316,7 @@ void TestRateLimits::batchAddCost()
     QCOMPARE(kraken::batchAddCost(0), 0);
 }
 
-void TestRateLimits::restCallCost_data()
-{
+void TestRateLimits::restCallCost_data() {
     QTest::addColumn<QString>("method");
     QTest::addColumn<int>("cost");
     QTest::addColumn<bool>("trading");
@@ -353,8 +337,7 @@ void TestRateLimits::restCallCost_data()
     QTest::newRow("CancelAll") << u"CancelAll"_s << 0 << true;
 }
 
-void TestRateLimits::restCallCost()
-{
+void TestRateLimits::restCallCost() {
     QFETCH(QString, method);
     QFETCH(int, cost);
     QFETCH(bool, trading);
@@ -362,8 +345,7 @@ void TestRateLimits::restCallCost()
     QCOMPARE(kraken::isTradingMethod(method), trading);
 }
 
-void TestRateLimits::tierFromString_data()
-{
+void TestRateLimits::tierFromString_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<int>("tier"); // -1: not a tier
 
@@ -378,8 +360,7 @@ void TestRateLimits::tierFromString_data()
     QTest::newRow("prefix") << u"inter"_s << -1;
 }
 
-void TestRateLimits::tierFromString()
-{
+void TestRateLimits::tierFromString() {
     QFETCH(QString, name);
     QFETCH(int, tier);
     const auto t = kraken::tierFromString(name);
@@ -388,8 +369,7 @@ void TestRateLimits::tierFromString()
         QCOMPARE(int(*t), tier);
 }
 
-void TestRateLimits::limiterCancelYoungOrder()
-{
+void TestRateLimits::limiterCancelYoungOrder() {
     std::int64_t now = 5'000'000;
     TradingRateLimiter limiter(VerificationTier::Starter, [&now] { return now; });
     limiter.noteOrderPlaced(u"OQCLML-BW3P3-BUCMWZ"_s, u"BTC/USD"_s);
@@ -401,8 +381,7 @@ void TestRateLimits::limiterCancelYoungOrder()
     QCOMPARE(limiter.costOf(TradingAction::Cancel, u"OQCLML-BW3P3-BUCMWZ"_s), 0);
 }
 
-void TestRateLimits::limiterUnknownOrderUsesUptime()
-{
+void TestRateLimits::limiterUnknownOrderUsesUptime() {
     // An order the limiter never saw may have been placed a moment before it started, so
     // its age is at most known to be the limiter's uptime.
     std::int64_t now = 42'000;
@@ -415,8 +394,7 @@ void TestRateLimits::limiterUnknownOrderUsesUptime()
     QCOMPARE(limiter.costOf(TradingAction::Amend, u"UNKNOWN-ORDER"_s), 1);
 }
 
-void TestRateLimits::limiterAmendResetsAge()
-{
+void TestRateLimits::limiterAmendResetsAge() {
     std::int64_t now = 0;
     TradingRateLimiter limiter(VerificationTier::Starter, [&now] { return now; });
     limiter.noteOrderPlaced(u"O1"_s, u"ETH/USD"_s);
@@ -430,8 +408,7 @@ void TestRateLimits::limiterAmendResetsAge()
     QCOMPARE(limiter.costOf(TradingAction::Edit, u"O1"_s), 5);
 }
 
-void TestRateLimits::limiterClosedOrderIsForgotten()
-{
+void TestRateLimits::limiterClosedOrderIsForgotten() {
     std::int64_t now = 0;
     TradingRateLimiter limiter(VerificationTier::Starter, [&now] { return now; });
     now = 100'000; // limiter up for 100 s
@@ -443,8 +420,7 @@ void TestRateLimits::limiterClosedOrderIsForgotten()
     QCOMPARE(limiter.pairOfOrder(u"O2"_s), QString());
 }
 
-void TestRateLimits::limiterPairsAreIndependent()
-{
+void TestRateLimits::limiterPairsAreIndependent() {
     std::int64_t now = 0;
     TradingRateLimiter limiter(VerificationTier::Starter, [&now] { return now; });
     QCOMPARE(limiter.maxCounter(), StarterTradingMax);
@@ -469,8 +445,7 @@ void TestRateLimits::limiterPairsAreIndependent()
     QCOMPARE(limiter.counter(u"ETH/USD"_s), 0.0);
 }
 
-void TestRateLimits::limiterChargesTheCancelPenalty()
-{
+void TestRateLimits::limiterChargesTheCancelPenalty() {
     std::int64_t now = 0;
     TradingRateLimiter limiter(VerificationTier::Starter, [&now] { return now; });
     limiter.noteOrderPlaced(u"O3"_s, u"BTC/USD"_s);

@@ -3,7 +3,6 @@
 // into this file, so the suite checks our code against the documentation, not against itself.
 
 #include "kraken/core/signing.h"
-
 #include "testsupport.h"
 
 #include <QJsonObject>
@@ -15,21 +14,18 @@ using testsupport::vectorPath;
 
 namespace {
 
-QByteArray bytes(const QJsonObject &o, const QString &key)
-{
+QByteArray bytes(const QJsonObject &o, const QString &key) {
     return o.value(key).toString().toUtf8();
 }
 
 // Concatenation as a plain QByteArray (QStringBuilder results do not convert to views).
-QByteArray cat(QByteArrayView a, QByteArrayView b)
-{
+QByteArray cat(QByteArrayView a, QByteArrayView b) {
     return a.toByteArray().append(b);
 }
 
 // The signature, or a marker that cannot equal any base64 signature.
 QByteArray spotSign(QByteArrayView path, QByteArrayView nonce, QByteArrayView post,
-                    QByteArrayView secret)
-{
+                    QByteArrayView secret) {
     return kraken::spotApiSign(path, nonce, post, secret).value_or("<no signature>");
 }
 
@@ -55,8 +51,7 @@ private:
     QJsonObject m_challenge; // futures_ws_challenge.json
 };
 
-void TestSigning::initTestCase()
-{
+void TestSigning::initTestCase() {
     QString error;
     m_spot = readJsonObject(vectorPath("spot_rest_api_sign.json"), &error);
     QVERIFY2(!m_spot.isEmpty(), qPrintable(error));
@@ -66,8 +61,7 @@ void TestSigning::initTestCase()
     QVERIFY2(!m_challenge.isEmpty(), qPrintable(error));
 }
 
-void TestSigning::spotRestApiSign()
-{
+void TestSigning::spotRestApiSign() {
     const QJsonObject in = m_spot.value(u"inputs"_s).toObject();
     const QByteArray expected = bytes(m_spot.value(u"expected"_s).toObject(), u"api_sign"_s);
     QVERIFY(!expected.isEmpty());
@@ -80,8 +74,7 @@ void TestSigning::spotRestApiSign()
 
 // A signer that ignored one of its inputs (or swapped two) could still pass a single vector
 // only by accident; changing each input in turn must change the signature.
-void TestSigning::spotRestApiSignCoversEveryInput()
-{
+void TestSigning::spotRestApiSignCoversEveryInput() {
     const QJsonObject in = m_spot.value(u"inputs"_s).toObject();
     const QByteArray expected = bytes(m_spot.value(u"expected"_s).toObject(), u"api_sign"_s);
     const QByteArray path = bytes(in, u"uri_path"_s);
@@ -102,8 +95,7 @@ void TestSigning::spotRestApiSignCoversEveryInput()
     QCOMPARE_NE(spotSign(path, nonce, post, otherSecret), expected);
 }
 
-void TestSigning::futuresRestAuthentWithNonce()
-{
+void TestSigning::futuresRestAuthentWithNonce() {
     const QJsonObject in = m_futures.value(u"inputs"_s).toObject();
     const QByteArray expected =
         bytes(m_futures.value(u"expected"_s).toObject(), u"authent_with_nonce"_s);
@@ -125,8 +117,7 @@ void TestSigning::futuresRestAuthentWithNonce()
     QCOMPARE(*padded, expected);
 }
 
-void TestSigning::futuresRestAuthentWithoutNonce()
-{
+void TestSigning::futuresRestAuthentWithoutNonce() {
     const QJsonObject in = m_futures.value(u"inputs"_s).toObject();
     const QJsonObject expectedObj = m_futures.value(u"expected"_s).toObject();
     // The key carries an explanation in its name: "authent_without_nonce (nonce omitted ...)".
@@ -145,8 +136,7 @@ void TestSigning::futuresRestAuthentWithoutNonce()
 }
 
 // Kraken signs the path without "/derivatives", but callers naturally hold the full path.
-void TestSigning::futuresRestAuthentStripsDerivativesPrefix()
-{
+void TestSigning::futuresRestAuthentStripsDerivativesPrefix() {
     const QJsonObject in = m_futures.value(u"inputs"_s).toObject();
     const QByteArray expected =
         bytes(m_futures.value(u"expected"_s).toObject(), u"authent_with_nonce"_s);
@@ -160,21 +150,19 @@ void TestSigning::futuresRestAuthentStripsDerivativesPrefix()
     QCOMPARE(*sig, expected);
 }
 
-void TestSigning::futuresWsChallenge()
-{
+void TestSigning::futuresWsChallenge() {
     const QJsonObject in = m_challenge.value(u"inputs"_s).toObject();
     const QByteArray expected =
         bytes(m_challenge.value(u"expected"_s).toObject(), u"signed_challenge"_s);
     QVERIFY(!expected.isEmpty());
 
-    const auto sig = kraken::futuresSignChallenge(bytes(in, u"challenge"_s),
-                                                  bytes(in, u"api_secret_b64"_s));
+    const auto sig =
+        kraken::futuresSignChallenge(bytes(in, u"challenge"_s), bytes(in, u"api_secret_b64"_s));
     QVERIFY(sig.has_value());
     QCOMPARE(*sig, expected);
 }
 
-void TestSigning::decodeSecret()
-{
+void TestSigning::decodeSecret() {
     // The vector notes say the futures example secret decodes to 65 raw bytes once padded.
     const QByteArray futuresSecret =
         bytes(m_futures.value(u"inputs"_s).toObject(), u"api_secret_b64_as_documented"_s);
@@ -193,14 +181,13 @@ void TestSigning::decodeSecret()
 
     QVERIFY(!kraken::decodeSecret("").has_value());
     QVERIFY(!kraken::decodeSecret("   ").has_value());
-    QVERIFY(!kraken::decodeSecret("abc$defg").has_value());     // not base64 at all
-    QVERIFY(!kraken::decodeSecret("abcd-efg_").has_value());    // base64url, not Kraken's
-    QVERIFY(!kraken::decodeSecret(cat(cat(spotSecret.left(40), "*"), spotSecret.mid(41)))
-                 .has_value());
+    QVERIFY(!kraken::decodeSecret("abc$defg").has_value());  // not base64 at all
+    QVERIFY(!kraken::decodeSecret("abcd-efg_").has_value()); // base64url, not Kraken's
+    QVERIFY(
+        !kraken::decodeSecret(cat(cat(spotSecret.left(40), "*"), spotSecret.mid(41))).has_value());
 }
 
-void TestSigning::invalidSecretGivesNoSignature()
-{
+void TestSigning::invalidSecretGivesNoSignature() {
     QVERIFY(!kraken::spotApiSign("/0/private/Balance", "1", "nonce=1", "not*base64").has_value());
     QVERIFY(!kraken::futuresAuthent("", "1", "/api/v3/accounts", "").has_value());
     QVERIFY(!kraken::futuresSignChallenge("c100b894", "%%%%").has_value());

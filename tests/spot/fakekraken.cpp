@@ -16,8 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace spottest {
 
-QByteArray ReceivedRequest::header(const QByteArray &name) const
-{
+QByteArray ReceivedRequest::header(const QByteArray &name) const {
     for (const auto &[key, value] : headers) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
             return value;
@@ -25,52 +24,43 @@ QByteArray ReceivedRequest::header(const QByteArray &name) const
     return {};
 }
 
-QUrlQuery ReceivedRequest::form() const
-{
+QUrlQuery ReceivedRequest::form() const {
     return QUrlQuery(QString::fromUtf8(body));
 }
 
-QString ReceivedRequest::param(const QString &name) const
-{
+QString ReceivedRequest::param(const QString &name) const {
     const QUrlQuery q = method == "GET" ? query : form();
     return q.queryItemValue(name, QUrl::FullyDecoded);
 }
 
-bool ReceivedRequest::hasParam(const QString &name) const
-{
+bool ReceivedRequest::hasParam(const QString &name) const {
     const QUrlQuery q = method == "GET" ? query : form();
     return q.hasQueryItem(name);
 }
 
-QByteArray ReceivedRequest::nonce() const
-{
+QByteArray ReceivedRequest::nonce() const {
     return nonceOfBody(body);
 }
 
-CannedReply krakenResult(const QJsonValue &result, const QStringList &warnings)
-{
+CannedReply krakenResult(const QJsonValue &result, const QStringList &warnings) {
     QJsonObject o{{u"error"_s, QJsonArray::fromStringList(warnings)}, {u"result"_s, result}};
     return {200, "application/json", QJsonDocument(o).toJson(QJsonDocument::Compact)};
 }
 
-CannedReply krakenResultText(const QByteArray &resultJson)
-{
+CannedReply krakenResultText(const QByteArray &resultJson) {
     return {200, "application/json", R"({"error":[],"result":)" + resultJson + '}'};
 }
 
-CannedReply krakenErrors(const QStringList &errors)
-{
+CannedReply krakenErrors(const QStringList &errors) {
     QJsonObject o{{u"error"_s, QJsonArray::fromStringList(errors)}};
     return {200, "application/json", QJsonDocument(o).toJson(QJsonDocument::Compact)};
 }
 
-CannedReply rawReply(int status, const QByteArray &contentType, const QByteArray &body)
-{
+CannedReply rawReply(int status, const QByteArray &contentType, const QByteArray &body) {
     return {status, contentType, body};
 }
 
-CannedReply fixtureReply(const char *file)
-{
+CannedReply fixtureReply(const char *file) {
     QString error;
     const QByteArray body = readBytes(fixturePath(file), &error);
     if (!error.isEmpty())
@@ -78,8 +68,8 @@ CannedReply fixtureReply(const char *file)
     return {200, "application/json", body};
 }
 
-FakeKraken::FakeKraken(QObject *parent) : QObject(parent)
-{
+FakeKraken::FakeKraken(QObject *parent)
+    : QObject(parent) {
     m_server.setMissingHandler([this](const QHttpServerRequest &req, QHttpServerResponder &&resp) {
         ReceivedRequest r;
         r.method = req.method() == QHttpServerRequest::Method::Get ? "GET" : "POST";
@@ -92,8 +82,7 @@ FakeKraken::FakeKraken(QObject *parent) : QObject(parent)
     m_port = m_server.listen(QHostAddress::LocalHost, 0);
 }
 
-QUrl FakeKraken::baseUrl() const
-{
+QUrl FakeKraken::baseUrl() const {
     QUrl u;
     u.setScheme(u"http"_s);
     u.setHost(u"127.0.0.1"_s);
@@ -101,8 +90,7 @@ QUrl FakeKraken::baseUrl() const
     return u;
 }
 
-void FakeKraken::on(const QString &path, Handler handler)
-{
+void FakeKraken::on(const QString &path, Handler handler) {
     const bool known = m_handlers.contains(path);
     m_handlers.insert(path, std::move(handler));
     if (known)
@@ -110,9 +98,15 @@ void FakeKraken::on(const QString &path, Handler handler)
     m_server.route(path, [this](const QHttpServerRequest &req) {
         ReceivedRequest r;
         switch (req.method()) {
-        case QHttpServerRequest::Method::Get: r.method = "GET"; break;
-        case QHttpServerRequest::Method::Post: r.method = "POST"; break;
-        default: r.method = "OTHER"; break;
+        case QHttpServerRequest::Method::Get:
+            r.method = "GET";
+            break;
+        case QHttpServerRequest::Method::Post:
+            r.method = "POST";
+            break;
+        default:
+            r.method = "OTHER";
+            break;
         }
         r.path = req.url().path();
         r.query = req.query();
@@ -132,21 +126,18 @@ void FakeKraken::on(const QString &path, Handler handler)
     });
 }
 
-void FakeKraken::on(const QString &path, const CannedReply &reply)
-{
+void FakeKraken::on(const QString &path, const CannedReply &reply) {
     on(path, [reply](const ReceivedRequest &) { return reply; });
 }
 
-CannedReply FakeKraken::dispatch(const ReceivedRequest &request)
-{
+CannedReply FakeKraken::dispatch(const ReceivedRequest &request) {
     const auto it = m_handlers.constFind(request.path);
     if (it == m_handlers.cend())
         return krakenErrors({u"EGeneral:Unknown method"_s});
     return (*it)(request);
 }
 
-QList<ReceivedRequest> FakeKraken::requests(const QString &path) const
-{
+QList<ReceivedRequest> FakeKraken::requests(const QString &path) const {
     if (path.isEmpty())
         return m_received;
     QList<ReceivedRequest> out;
@@ -157,21 +148,20 @@ QList<ReceivedRequest> FakeKraken::requests(const QString &path) const
     return out;
 }
 
-int FakeKraken::count(const QString &path) const
-{
+int FakeKraken::count(const QString &path) const {
     return int(requests(path).size());
 }
 
 // ---- RawHttpServer ---------------------------------------------------------------------
 
-RawHttpServer::RawHttpServer(Mode mode, QObject *parent) : QObject(parent), m_mode(mode)
-{
+RawHttpServer::RawHttpServer(Mode mode, QObject *parent)
+    : QObject(parent)
+    , m_mode(mode) {
     connect(&m_server, &QTcpServer::newConnection, this, &RawHttpServer::onNewConnection);
     m_server.listen(QHostAddress::LocalHost, 0);
 }
 
-QUrl RawHttpServer::baseUrl() const
-{
+QUrl RawHttpServer::baseUrl() const {
     QUrl u;
     u.setScheme(u"http"_s);
     u.setHost(u"127.0.0.1"_s);
@@ -179,14 +169,12 @@ QUrl RawHttpServer::baseUrl() const
     return u;
 }
 
-void RawHttpServer::setTruncatedBody(const QByteArray &partial, int claimedLength)
-{
+void RawHttpServer::setTruncatedBody(const QByteArray &partial, int claimedLength) {
     m_partialBody = partial;
     m_claimedLength = claimedLength;
 }
 
-void RawHttpServer::onNewConnection()
-{
+void RawHttpServer::onNewConnection() {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
         ++m_connections;
         socket->setParent(this);
@@ -237,8 +225,7 @@ void RawHttpServer::onNewConnection()
     }
 }
 
-quint16 refusedPort()
-{
+quint16 refusedPort() {
     QTcpServer probe;
     if (!probe.listen(QHostAddress::LocalHost, 0))
         return 0;

@@ -4,9 +4,8 @@
 // the API secret never reaches an error message or a log line.
 
 #include "fakekraken.h"
-#include "spottestsupport.h"
-
 #include "kraken/spot/restclient.h"
+#include "spottestsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,8 +33,7 @@ QStringList *capturedLog = nullptr;
 QtMessageHandler previousHandler = nullptr;
 QLoggingCategory::CategoryFilter previousFilter = nullptr;
 
-void captureMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
+void captureMessage(QtMsgType type, const QMessageLogContext &context, const QString &message) {
     {
         QMutexLocker lock(&captureMutex);
         if (capturedLog)
@@ -48,8 +46,7 @@ void captureMessage(QtMsgType type, const QMessageLogContext &context, const QSt
 
 // The ctest environment sets QT_LOGGING_RULES=*.debug=false, which outranks
 // setFilterRules(): a filter is the one way to see kraken.* debug output here too.
-void enableKrakenCategories(QLoggingCategory *category)
-{
+void enableKrakenCategories(QLoggingCategory *category) {
     if (previousFilter)
         previousFilter(category);
     if (qstrncmp(category->categoryName(), "kraken", 6) == 0) {
@@ -59,8 +56,7 @@ void enableKrakenCategories(QLoggingCategory *category)
     }
 }
 
-QJsonObject jsonOf(const QByteArray &body)
-{
+QJsonObject jsonOf(const QByteArray &body) {
     return QJsonDocument::fromJson(body).object();
 }
 
@@ -116,8 +112,7 @@ private:
     SignVector m_vector;
 };
 
-void TestRestClient::initTestCase()
-{
+void TestRestClient::initTestCase() {
     QString error;
     m_vector = loadSignVector(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -125,8 +120,7 @@ void TestRestClient::initTestCase()
 
 // ---- signing and the wire ----------------------------------------------------------------
 
-void TestRestClient::prepareMatchesDocumentedVector()
-{
+void TestRestClient::prepareMatchesDocumentedVector() {
     RestClient client(testConfig(QUrl(u"https://api.kraken.com"_s)));
     client.setCredentials(credentials());
     const Params params{{u"ordertype"_s, u"limit"_s},
@@ -157,8 +151,7 @@ void TestRestClient::prepareMatchesDocumentedVector()
              m_vector.apiSign);
 }
 
-void TestRestClient::prepareJsonBodyPutsNonceFirst()
-{
+void TestRestClient::prepareJsonBodyPutsNonceFirst() {
     RestClient client(testConfig(QUrl(u"https://api.kraken.com"_s)));
     client.setCredentials(credentials());
     const auto req = client.prepare("POST", u"private/AddOrderBatch"_s, {}, 1616492376594,
@@ -182,8 +175,7 @@ void TestRestClient::prepareJsonBodyPutsNonceFirst()
     QCOMPARE(empty->body, QByteArray(R"({"nonce":"7"})"));
 }
 
-void TestRestClient::preparePublicAndPaths()
-{
+void TestRestClient::preparePublicAndPaths() {
     RestClient client(testConfig(QUrl(u"https://api.kraken.com"_s)));
     for (const QString &path : {u"/0/public/Ticker"_s, u"0/public/Ticker"_s, u"public/Ticker"_s}) {
         const auto req = client.prepare({}, path, {{u"pair"_s, u"XBTUSD,ETH/USD"_s}});
@@ -201,8 +193,7 @@ void TestRestClient::preparePublicAndPaths()
     QCOMPARE(post->body, QByteArray("a=1"));
 }
 
-void TestRestClient::prepareRejects()
-{
+void TestRestClient::prepareRejects() {
     RestClient client(testConfig(QUrl(u"https://api.kraken.com"_s)));
     const auto noKey = client.prepare({}, u"private/Balance"_s, {});
     QVERIFY(!noKey.ok());
@@ -232,8 +223,7 @@ void TestRestClient::prepareRejects()
     QVERIFY(!badSecret.error().toString().contains(u"not*base64!"_s));
 }
 
-void TestRestClient::privateCallIsSignedOnTheWire()
-{
+void TestRestClient::privateCallIsSignedOnTheWire() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -267,8 +257,7 @@ void TestRestClient::privateCallIsSignedOnTheWire()
         QVERIFY(!h.second.contains(m_vector.secret));
 }
 
-void TestRestClient::wrongSecretFailsTheServersCheck()
-{
+void TestRestClient::wrongSecretFailsTheServersCheck() {
     // Control for the check above: a client holding another secret is caught by it.
     FakeKraken server;
     QVERIFY(server.isListening());
@@ -288,8 +277,7 @@ void TestRestClient::wrongSecretFailsTheServersCheck()
     QVERIFY(!server.requests().first().signatureValid);
 }
 
-void TestRestClient::noncesStrictlyIncrease()
-{
+void TestRestClient::noncesStrictlyIncrease() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -320,8 +308,7 @@ void TestRestClient::noncesStrictlyIncrease()
     }
 }
 
-void TestRestClient::concurrentCallsGetDistinctNonces()
-{
+void TestRestClient::concurrentCallsGetDistinctNonces() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -348,12 +335,12 @@ void TestRestClient::concurrentCallsGetDistinctNonces()
 
 // ---- public success paths ----------------------------------------------------------------
 
-void TestRestClient::serverTime()
-{
+void TestRestClient::serverTime() {
     FakeKraken server;
     QVERIFY(server.isListening());
-    server.on(u"/0/public/Time"_s,
-              krakenResultText(R"({"unixtime":1700000000,"rfc1123":"Tue, 14 Nov 23 22:13:20 +0000"})"));
+    server.on(
+        u"/0/public/Time"_s,
+        krakenResultText(R"({"unixtime":1700000000,"rfc1123":"Tue, 14 Nov 23 22:13:20 +0000"})"));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials()); // public calls still go unsigned
 
@@ -370,8 +357,7 @@ void TestRestClient::serverTime()
     QVERIFY(r.header("API-Sign").isEmpty());
 }
 
-void TestRestClient::systemStatus()
-{
+void TestRestClient::systemStatus() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/SystemStatus"_s,
@@ -383,8 +369,7 @@ void TestRestClient::systemStatus()
     QCOMPARE(done.result->timestamp, u"2023-07-06T18:52:00Z"_s);
 }
 
-void TestRestClient::ticker()
-{
+void TestRestClient::ticker() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Ticker"_s, fixtureReply("ticker.json"));
@@ -407,8 +392,7 @@ void TestRestClient::ticker()
     QCOMPARE(server.requests().first().param(u"pair"_s), u"XBTUSD,ETH/USD"_s);
 }
 
-void TestRestClient::ohlc()
-{
+void TestRestClient::ohlc() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/OHLC"_s, fixtureReply("ohlc.json"));
@@ -427,8 +411,7 @@ void TestRestClient::ohlc()
     QCOMPARE(r.param(u"since"_s), u"1688671000"_s);
 }
 
-void TestRestClient::depth()
-{
+void TestRestClient::depth() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Depth"_s, fixtureReply("depth.json"));
@@ -443,8 +426,7 @@ void TestRestClient::depth()
     QCOMPARE(server.requests().first().param(u"count"_s), u"3"_s);
 }
 
-void TestRestClient::trades()
-{
+void TestRestClient::trades() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Trades"_s, fixtureReply("trades.json"));
@@ -460,8 +442,7 @@ void TestRestClient::trades()
     QCOMPARE(r.param(u"count"_s), u"3"_s);
 }
 
-void TestRestClient::assetPairsGiveARegistry()
-{
+void TestRestClient::assetPairsGiveARegistry() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/AssetPairs"_s, fixtureReply("assetpairs.json"));
@@ -484,8 +465,7 @@ void TestRestClient::assetPairsGiveARegistry()
 
 // ---- private success paths ---------------------------------------------------------------
 
-void TestRestClient::balance()
-{
+void TestRestClient::balance() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -503,8 +483,7 @@ void TestRestClient::balance()
     QCOMPARE(r.body, "nonce=" + r.nonce()); // nothing but the nonce
 }
 
-void TestRestClient::balanceEx()
-{
+void TestRestClient::balanceEx() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -519,8 +498,7 @@ void TestRestClient::balanceEx()
     QVERIFY(server.requests().first().signatureValid);
 }
 
-void TestRestClient::openOrders()
-{
+void TestRestClient::openOrders() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -540,8 +518,7 @@ void TestRestClient::openOrders()
     QVERIFY(r.signatureValid);
 }
 
-void TestRestClient::queryOrders()
-{
+void TestRestClient::queryOrders() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -562,8 +539,7 @@ void TestRestClient::queryOrders()
     QVERIFY(r.signatureValid);
 }
 
-void TestRestClient::addOrder()
-{
+void TestRestClient::addOrder() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -600,8 +576,7 @@ void TestRestClient::addOrder()
     QCOMPARE(rest.size(), 0);
 }
 
-void TestRestClient::addOrderBatchSendsJson()
-{
+void TestRestClient::addOrderBatchSendsJson() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -648,12 +623,12 @@ void TestRestClient::addOrderBatchSendsJson()
     QCOMPARE(orders.at(1).toObject().value(u"oflags"_s).toString(), u"post"_s);
 }
 
-void TestRestClient::amendOrder()
-{
+void TestRestClient::amendOrder() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
-    server.on(u"/0/private/AmendOrder"_s, krakenResultText(R"({"amend_id":"TJSMEH-AA67V-YUSQ6O"})"));
+    server.on(u"/0/private/AmendOrder"_s,
+              krakenResultText(R"({"amend_id":"TJSMEH-AA67V-YUSQ6O"})"));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials());
     AmendRequest amend;
@@ -671,8 +646,7 @@ void TestRestClient::amendOrder()
     QVERIFY(r.signatureValid);
 }
 
-void TestRestClient::cancelOrder()
-{
+void TestRestClient::cancelOrder() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -698,8 +672,7 @@ void TestRestClient::cancelOrder()
     QCOMPARE(server.count(u"/0/private/CancelAll"_s), 1);
 }
 
-void TestRestClient::cancelAllOrdersAfter()
-{
+void TestRestClient::cancelAllOrdersAfter() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -730,13 +703,13 @@ void TestRestClient::cancelAllOrdersAfter()
     QVERIFY(reqs.at(0).signatureValid && reqs.at(1).signatureValid);
 }
 
-void TestRestClient::webSocketsToken()
-{
+void TestRestClient::webSocketsToken() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
     server.on(u"/0/private/GetWebSocketsToken"_s,
-              krakenResultText(R"({"token":"1Dwc4lzSwNWOAwkMdqhssNNFhs1ed606d1WcF3XfEMw","expires":900})"));
+              krakenResultText(
+                  R"({"token":"1Dwc4lzSwNWOAwkMdqhssNNFhs1ed606d1WcF3XfEMw","expires":900})"));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials());
     KT_AWAIT(done, client.webSocketsToken());
@@ -746,14 +719,12 @@ void TestRestClient::webSocketsToken()
     QVERIFY(server.requests().first().signatureValid);
 }
 
-void TestRestClient::warningsBesideAResult()
-{
+void TestRestClient::warningsBesideAResult() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
-    server.on(u"/0/private/Balance"_s,
-              krakenResult(QJsonObject{{u"ZUSD"_s, u"5.0000"_s}},
-                           {u"WGeneral:Danger:Deprecated endpoint"_s}));
+    server.on(u"/0/private/Balance"_s, krakenResult(QJsonObject{{u"ZUSD"_s, u"5.0000"_s}},
+                                                    {u"WGeneral:Danger:Deprecated endpoint"_s}));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials());
     QSignalSpy failed(&client, &RestClient::callFailed);
@@ -765,8 +736,7 @@ void TestRestClient::warningsBesideAResult()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClient::replyFinishesAsynchronously()
-{
+void TestRestClient::replyFinishesAsynchronously() {
     // Even a call that fails locally before any network activity reports from the event
     // loop, so continuations attached after the call still run.
     RestClient client(testConfig(QUrl(u"http://127.0.0.1:9"_s)));
@@ -782,8 +752,7 @@ void TestRestClient::replyFinishesAsynchronously()
 
 // ---- secrets -----------------------------------------------------------------------------
 
-void TestRestClient::secretNeverInErrorsOrLogs()
-{
+void TestRestClient::secretNeverInErrorsOrLogs() {
     const QString secret = QString::fromLatin1(m_vector.secret);
     FakeKraken server;
     QVERIFY(server.isListening());
@@ -791,8 +760,7 @@ void TestRestClient::secretNeverInErrorsOrLogs()
     // Servers that misbehave in every way a failure can be reported, some of them echoing
     // the secret's text back so that a message built from the body would carry it.
     server.on(u"/0/private/Balance"_s, krakenErrors({u"EAPI:Invalid signature"_s}));
-    server.on(u"/0/private/BalanceEx"_s,
-              krakenErrors({u"EGeneral:Invalid arguments:"_s + secret}));
+    server.on(u"/0/private/BalanceEx"_s, krakenErrors({u"EGeneral:Invalid arguments:"_s + secret}));
     server.on(u"/0/private/TradeBalance"_s, [&secret](const ReceivedRequest &r) {
         QByteArray echo = "proxy error, key material " + secret.toLatin1() + ", request was:\n";
         for (const auto &h : r.headers)
@@ -800,8 +768,10 @@ void TestRestClient::secretNeverInErrorsOrLogs()
         echo += r.body;
         return rawReply(500, "text/plain", echo);
     });
-    server.on(u"/0/private/OpenOrders"_s, rawReply(200, "application/json", "{" + secret.toLatin1()));
-    server.on(u"/0/private/AddOrder"_s, rawReply(502, "text/plain", "bad gateway " + secret.toLatin1()));
+    server.on(u"/0/private/OpenOrders"_s,
+              rawReply(200, "application/json", "{" + secret.toLatin1()));
+    server.on(u"/0/private/AddOrder"_s,
+              rawReply(502, "text/plain", "bad gateway " + secret.toLatin1()));
 
     QStringList log;
     {
@@ -893,8 +863,7 @@ void TestRestClient::secretNeverInErrorsOrLogs()
     QVERIFY2(all.contains(u"<redacted>"_s), qPrintable(all));
 }
 
-void TestRestClient::privateCallsAreSentOneAtATime()
-{
+void TestRestClient::privateCallsAreSentOneAtATime() {
     // Parallel connections could deliver nonces out of order; while one private call is on
     // the wire the others wait. The server never answers, so each call ends by timeout.
     RawHttpServer server(RawHttpServer::Mode::Hang);
@@ -920,8 +889,7 @@ void TestRestClient::privateCallsAreSentOneAtATime()
     QVERIFY(heads[2].startsWith("POST /0/private/OpenOrders "));
 }
 
-void TestRestClient::thenAfterDeliveryStillDelivers()
-{
+void TestRestClient::thenAfterDeliveryStillDelivers() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s,

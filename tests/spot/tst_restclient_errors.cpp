@@ -4,9 +4,8 @@
 // Error category and text, and how many requests the server actually received (retries).
 
 #include "fakekraken.h"
-#include "spottestsupport.h"
-
 #include "kraken/spot/restclient.h"
+#include "spottestsupport.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -59,33 +58,30 @@ private:
     SignVector m_vector;
 };
 
-void TestRestClientErrors::initTestCase()
-{
+void TestRestClientErrors::initTestCase() {
     QString error;
     m_vector = loadSignVector(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
-void TestRestClientErrors::krakenErrorStrings_data()
-{
+void TestRestClientErrors::krakenErrorStrings_data() {
     QTest::addColumn<QString>("error");
     QTest::addColumn<Error::Category>("category");
     QTest::addColumn<int>("requests"); // maxRetries is 2: 3 means retried twice
 
-    QTest::newRow("EGeneral:Invalid arguments") << u"EGeneral:Invalid arguments"_s
-                                                << Error::Category::Kraken << 1;
+    QTest::newRow("EGeneral:Invalid arguments")
+        << u"EGeneral:Invalid arguments"_s << Error::Category::Kraken << 1;
     QTest::newRow("EAPI:Invalid key") << u"EAPI:Invalid key"_s << Error::Category::Auth << 1;
-    QTest::newRow("EGeneral:Permission denied") << u"EGeneral:Permission denied"_s
-                                                << Error::Category::Auth << 1;
-    QTest::newRow("EOrder:Insufficient funds") << u"EOrder:Insufficient funds"_s
-                                               << Error::Category::Kraken << 1;
-    QTest::newRow("EService:Unavailable") << u"EService:Unavailable"_s << Error::Category::Kraken
-                                          << 3;
+    QTest::newRow("EGeneral:Permission denied")
+        << u"EGeneral:Permission denied"_s << Error::Category::Auth << 1;
+    QTest::newRow("EOrder:Insufficient funds")
+        << u"EOrder:Insufficient funds"_s << Error::Category::Kraken << 1;
+    QTest::newRow("EService:Unavailable")
+        << u"EService:Unavailable"_s << Error::Category::Kraken << 3;
     QTest::newRow("EService:Busy") << u"EService:Busy"_s << Error::Category::Kraken << 3;
 }
 
-void TestRestClientErrors::krakenErrorStrings()
-{
+void TestRestClientErrors::krakenErrorStrings() {
     QFETCH(QString, error);
     QFETCH(Error::Category, category);
     QFETCH(int, requests);
@@ -111,8 +107,7 @@ void TestRestClientErrors::krakenErrorStrings()
     QCOMPARE(failed.first().at(0).toString(), u"Balance"_s);
 }
 
-void TestRestClientErrors::invalidNonceRetriedOnceWithNewNonce()
-{
+void TestRestClientErrors::invalidNonceRetriedOnceWithNewNonce() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -137,8 +132,7 @@ void TestRestClientErrors::invalidNonceRetriedOnceWithNewNonce()
     QVERIFY(reqs.at(1).signatureValid); // re-signed for the new nonce
 }
 
-void TestRestClientErrors::invalidNonceThenSuccess()
-{
+void TestRestClientErrors::invalidNonceThenSuccess() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -156,19 +150,18 @@ void TestRestClientErrors::invalidNonceThenSuccess()
     QCOMPARE(server.count(), 2);
     QCOMPARE(done.attempts, 2);
     QCOMPARE(failed.size(), 0);
-    QVERIFY(server.requests().at(1).nonce().toULongLong() > server.requests().at(0).nonce().toULongLong());
+    QVERIFY(server.requests().at(1).nonce().toULongLong() >
+            server.requests().at(0).nonce().toULongLong());
 }
 
-void TestRestClientErrors::http5xxRetriedThenReported_data()
-{
+void TestRestClientErrors::http5xxRetriedThenReported_data() {
     QTest::addColumn<int>("status");
     QTest::newRow("500") << 500;
     QTest::newRow("502") << 502;
     QTest::newRow("503") << 503;
 }
 
-void TestRestClientErrors::http5xxRetriedThenReported()
-{
+void TestRestClientErrors::http5xxRetriedThenReported() {
     QFETCH(int, status);
     FakeKraken server;
     QVERIFY(server.isListening());
@@ -190,8 +183,7 @@ void TestRestClientErrors::http5xxRetriedThenReported()
     QCOMPARE(failed.size(), 1);
 }
 
-void TestRestClientErrors::transientFailureThenSuccess()
-{
+void TestRestClientErrors::transientFailureThenSuccess() {
     FakeKraken server;
     QVERIFY(server.isListening());
     int calls = 0;
@@ -209,8 +201,7 @@ void TestRestClientErrors::transientFailureThenSuccess()
     QCOMPARE(failed.size(), 0);
 }
 
-void TestRestClientErrors::http4xxNotRetried()
-{
+void TestRestClientErrors::http4xxNotRetried() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s, rawReply(404, "text/plain", "no such route"));
@@ -222,8 +213,7 @@ void TestRestClientErrors::http4xxNotRetried()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientErrors::http429IsRateLimitedAndRetried()
-{
+void TestRestClientErrors::http429IsRateLimitedAndRetried() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s, rawReply(429, "text/plain", "slow down"));
@@ -237,8 +227,7 @@ void TestRestClientErrors::http429IsRateLimitedAndRetried()
     QCOMPARE(server.count(), 2);
 }
 
-void TestRestClientErrors::cloudflareHtml503()
-{
+void TestRestClientErrors::cloudflareHtml503() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Ticker"_s, rawReply(503, "text/html; charset=UTF-8", cloudflarePage));
@@ -253,16 +242,17 @@ void TestRestClientErrors::cloudflareHtml503()
     const QString text = e.toString();
     QVERIFY2(text.contains(u"HTML"_s), qPrintable(text));
     QVERIFY2(text.contains(u"Cloudflare"_s), qPrintable(text));
-    QVERIFY2(text.contains(u"api.kraken.com | 503: Service temporarily unavailable"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"api.kraken.com | 503: Service temporarily unavailable"_s),
+             qPrintable(text));
     QCOMPARE(server.count(), 2); // a 503 is transient: retried
 }
 
-void TestRestClientErrors::htmlWithStatus200IsParse()
-{
+void TestRestClientErrors::htmlWithStatus200IsParse() {
     FakeKraken server;
     QVERIFY(server.isListening());
-    server.on(u"/0/public/Time"_s,
-              rawReply(200, "text/html", "<html><head><title>Just a moment...</title></head></html>"));
+    server.on(
+        u"/0/public/Time"_s,
+        rawReply(200, "text/html", "<html><head><title>Just a moment...</title></head></html>"));
     RestClient client(testConfig(server.baseUrl()));
     KT_AWAIT(done, client.serverTime());
     QVERIFY(!done.result.ok());
@@ -273,8 +263,7 @@ void TestRestClientErrors::htmlWithStatus200IsParse()
     QCOMPARE(server.count(), 1); // a Parse error is not transient
 }
 
-void TestRestClientErrors::truncatedJsonIsParse()
-{
+void TestRestClientErrors::truncatedJsonIsParse() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s,
@@ -288,8 +277,7 @@ void TestRestClientErrors::truncatedJsonIsParse()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientErrors::truncatedTransferIsNetworkAndRetried()
-{
+void TestRestClientErrors::truncatedTransferIsNetworkAndRetried() {
     // Content-Length promises 200 bytes; 37 arrive and the server closes. The answer was cut
     // in transit, so this is a network failure (retried for a read), with the JSON problem
     // kept as detail.
@@ -309,8 +297,7 @@ void TestRestClientErrors::truncatedTransferIsNetworkAndRetried()
     QCOMPARE(done.attempts, 2);
 }
 
-void TestRestClientErrors::emptyBodyIsParse()
-{
+void TestRestClientErrors::emptyBodyIsParse() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s, rawReply(200, "application/json", QByteArray()));
@@ -323,8 +310,7 @@ void TestRestClientErrors::emptyBodyIsParse()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientErrors::nonEnvelopeJsonIsParse()
-{
+void TestRestClientErrors::nonEnvelopeJsonIsParse() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -339,8 +325,7 @@ void TestRestClientErrors::nonEnvelopeJsonIsParse()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientErrors::hangTimesOut()
-{
+void TestRestClientErrors::hangTimesOut() {
     // Reading an aborted reply once made Qt warn on every timeout.
     QTest::failOnWarning(QRegularExpression(u"device not open"_s));
     RawHttpServer server(RawHttpServer::Mode::Hang);
@@ -358,8 +343,7 @@ void TestRestClientErrors::hangTimesOut()
     QCOMPARE(done.attempts, 2);
 }
 
-void TestRestClientErrors::connectionRefused()
-{
+void TestRestClientErrors::connectionRefused() {
     const quint16 port = refusedPort();
     QVERIFY(port != 0);
     RestClientConfig config = testConfig(QUrl(u"http://127.0.0.1:%1"_s.arg(port)));
@@ -375,8 +359,7 @@ void TestRestClientErrors::connectionRefused()
     QCOMPARE(done.attempts, 3);
 }
 
-void TestRestClientErrors::closedWithoutAnswerOnAPublicCall()
-{
+void TestRestClientErrors::closedWithoutAnswerOnAPublicCall() {
     RawHttpServer server(RawHttpServer::Mode::CloseAfterRequest);
     QVERIFY(server.isListening());
     RestClientConfig config = testConfig(server.baseUrl());
@@ -388,8 +371,7 @@ void TestRestClientErrors::closedWithoutAnswerOnAPublicCall()
     QVERIFY(server.requests() >= 1);
 }
 
-void TestRestClientErrors::abortInFlight()
-{
+void TestRestClientErrors::abortInFlight() {
     RawHttpServer server(RawHttpServer::Mode::Hang);
     QVERIFY(server.isListening());
     RestClient client(testConfig(server.baseUrl())); // 10 s timeout: the abort comes first
@@ -404,8 +386,7 @@ void TestRestClientErrors::abortInFlight()
     QCOMPARE(server.requests(), 1); // a cancelled call is not retried
 }
 
-void TestRestClientErrors::abortBeforeSending()
-{
+void TestRestClientErrors::abortBeforeSending() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s, krakenResultText(R"({"unixtime":1,"rfc1123":"x"})"));

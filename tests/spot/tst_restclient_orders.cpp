@@ -4,9 +4,8 @@
 // Kraken's explicit rejection, does not. Local validation sends nothing at all.
 
 #include "fakekraken.h"
-#include "spottestsupport.h"
-
 #include "kraken/spot/restclient.h"
+#include "spottestsupport.h"
 
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -19,8 +18,7 @@ using namespace spottest;
 
 namespace {
 
-OrderRequest limitBuy()
-{
+OrderRequest limitBuy() {
     OrderRequest o;
     o.pair = u"XBTUSD"_s;
     o.side = Side::Buy;
@@ -62,15 +60,13 @@ private:
     SignVector m_vector;
 };
 
-void TestRestClientOrders::initTestCase()
-{
+void TestRestClientOrders::initTestCase() {
     QString error;
     m_vector = loadSignVector(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
-void TestRestClientOrders::hangIsTimeoutWithOutcomeUnknown()
-{
+void TestRestClientOrders::hangIsTimeoutWithOutcomeUnknown() {
     // Reading an aborted reply once made Qt warn on every timeout.
     QTest::failOnWarning(QRegularExpression(u"device not open"_s));
     RawHttpServer server(RawHttpServer::Mode::Hang);
@@ -95,8 +91,7 @@ void TestRestClientOrders::hangIsTimeoutWithOutcomeUnknown()
     QVERIFY(server.requestHeads().first().startsWith("POST /0/private/AddOrder "));
 }
 
-void TestRestClientOrders::http502IsOutcomeUnknown()
-{
+void TestRestClientOrders::http502IsOutcomeUnknown() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/AddOrder"_s,
@@ -111,16 +106,14 @@ void TestRestClientOrders::http502IsOutcomeUnknown()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientOrders::serviceErrorsAreOutcomeUnknown_data()
-{
+void TestRestClientOrders::serviceErrorsAreOutcomeUnknown_data() {
     QTest::addColumn<QString>("error");
     QTest::newRow("EService:Busy") << u"EService:Busy"_s;
     QTest::newRow("EService:Unavailable") << u"EService:Unavailable"_s;
     QTest::newRow("EGeneral:Internal error") << u"EGeneral:Internal error"_s;
 }
 
-void TestRestClientOrders::serviceErrorsAreOutcomeUnknown()
-{
+void TestRestClientOrders::serviceErrorsAreOutcomeUnknown() {
     QFETCH(QString, error);
     FakeKraken server;
     QVERIFY(server.isListening());
@@ -134,8 +127,7 @@ void TestRestClientOrders::serviceErrorsAreOutcomeUnknown()
     QCOMPARE(server.count(), 1); // transient for a read, but an order is not resent
 }
 
-void TestRestClientOrders::refusedConnectionIsDefinite()
-{
+void TestRestClientOrders::refusedConnectionIsDefinite() {
     const quint16 port = refusedPort();
     QVERIFY(port != 0);
     RestClient client(testConfig(QUrl(u"http://127.0.0.1:%1"_s.arg(port))));
@@ -148,19 +140,18 @@ void TestRestClientOrders::refusedConnectionIsDefinite()
     QCOMPARE(done.attempts, 1); // and it is still not retried
 }
 
-void TestRestClientOrders::rejectionIsDefinite_data()
-{
+void TestRestClientOrders::rejectionIsDefinite_data() {
     QTest::addColumn<QString>("error");
     QTest::addColumn<Error::Category>("category");
-    QTest::newRow("insufficient funds") << u"EOrder:Insufficient funds"_s << Error::Category::Kraken;
+    QTest::newRow("insufficient funds")
+        << u"EOrder:Insufficient funds"_s << Error::Category::Kraken;
     QTest::newRow("order minimum") << u"EOrder:Order minimum not met"_s << Error::Category::Kraken;
-    QTest::newRow("pair rate limit") << u"EOrder:Rate limit exceeded"_s
-                                     << Error::Category::RateLimited;
+    QTest::newRow("pair rate limit")
+        << u"EOrder:Rate limit exceeded"_s << Error::Category::RateLimited;
     QTest::newRow("invalid key") << u"EAPI:Invalid key"_s << Error::Category::Auth;
 }
 
-void TestRestClientOrders::rejectionIsDefinite()
-{
+void TestRestClientOrders::rejectionIsDefinite() {
     QFETCH(QString, error);
     QFETCH(Error::Category, category);
     FakeKraken server;
@@ -178,15 +169,13 @@ void TestRestClientOrders::rejectionIsDefinite()
     QVERIFY(server.requests().first().signatureValid);
 }
 
-void TestRestClientOrders::connectionDroppedAfterRequestIsNeverResent_data()
-{
+void TestRestClientOrders::connectionDroppedAfterRequestIsNeverResent_data() {
     QTest::addColumn<RawHttpServer::Mode>("mode");
     QTest::newRow("closed after the whole request") << RawHttpServer::Mode::CloseAfterRequest;
     QTest::newRow("closed on the first bytes") << RawHttpServer::Mode::CloseOnFirstBytes;
 }
 
-void TestRestClientOrders::connectionDroppedAfterRequestIsNeverResent()
-{
+void TestRestClientOrders::connectionDroppedAfterRequestIsNeverResent() {
     // Qt's HTTP stack re-sends a request on its own when the connection closes before an
     // answer starts. For an order that would place it twice; the client must prevent it.
     QFETCH(RawHttpServer::Mode, mode);
@@ -224,8 +213,7 @@ void TestRestClientOrders::connectionDroppedAfterRequestIsNeverResent()
     QCOMPARE(cancelServer.requests(), 1);
 }
 
-void TestRestClientOrders::truncatedAnswerIsOutcomeUnknown()
-{
+void TestRestClientOrders::truncatedAnswerIsOutcomeUnknown() {
     RawHttpServer server(RawHttpServer::Mode::Truncated);
     QVERIFY(server.isListening());
     server.setTruncatedBody(R"({"error":[],"result":{"txid":["OUF4E)", 120);
@@ -237,8 +225,7 @@ void TestRestClientOrders::truncatedAnswerIsOutcomeUnknown()
     QCOMPARE(server.requests(), 1);
 }
 
-void TestRestClientOrders::unreadableAnswerIsOutcomeUnknown()
-{
+void TestRestClientOrders::unreadableAnswerIsOutcomeUnknown() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/AddOrder"_s,
@@ -252,8 +239,7 @@ void TestRestClientOrders::unreadableAnswerIsOutcomeUnknown()
     QCOMPARE(server.count(), 1);
 }
 
-void TestRestClientOrders::invalidNonceIsRetriedOnce()
-{
+void TestRestClientOrders::invalidNonceIsRetriedOnce() {
     // A nonce rejection is definite (Kraken executed nothing), so the one exception to "never
     // resend" applies: one retry with a fresh, larger nonce.
     FakeKraken server;
@@ -278,8 +264,7 @@ void TestRestClientOrders::invalidNonceIsRetriedOnce()
              reqs.at(1).body.mid(reqs.at(1).body.indexOf('&')));
 }
 
-void TestRestClientOrders::abortAfterSendingIsOutcomeUnknown()
-{
+void TestRestClientOrders::abortAfterSendingIsOutcomeUnknown() {
     RawHttpServer server(RawHttpServer::Mode::Hang);
     QVERIFY(server.isListening());
     RestClient client(testConfig(server.baseUrl()));
@@ -295,8 +280,7 @@ void TestRestClientOrders::abortAfterSendingIsOutcomeUnknown()
     QCOMPARE(server.requests(), 1);
 }
 
-void TestRestClientOrders::cancelAndAmendAreNeverRetried()
-{
+void TestRestClientOrders::cancelAndAmendAreNeverRetried() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/CancelOrder"_s, rawReply(503, "text/plain", "unavailable"));
@@ -327,8 +311,7 @@ void TestRestClientOrders::cancelAndAmendAreNeverRetried()
     QCOMPARE(server.count(u"/0/private/CancelAllOrdersAfter"_s), 1);
 }
 
-void TestRestClientOrders::localValidationSendsNothing_data()
-{
+void TestRestClientOrders::localValidationSendsNothing_data() {
     QTest::addColumn<QString>("which");
     QTest::addColumn<QString>("phrase");
     QTest::newRow("limit without price") << u"noprice"_s << u"needs a price"_s;
@@ -338,8 +321,7 @@ void TestRestClientOrders::localValidationSendsNothing_data()
     QTest::newRow("batch with a bad entry") << u"batchbad"_s << u"needs a price"_s;
 }
 
-void TestRestClientOrders::localValidationSendsNothing()
-{
+void TestRestClientOrders::localValidationSendsNothing() {
     QFETCH(QString, which);
     QFETCH(QString, phrase);
     FakeKraken server;
@@ -359,8 +341,9 @@ void TestRestClientOrders::localValidationSendsNothing()
 
     std::optional<Error> error;
     if (which.startsWith(u"batch"_s)) {
-        const QList<OrderRequest> orders =
-            which == u"batch1"_s ? QList<OrderRequest>{limitBuy()} : QList<OrderRequest>{limitBuy(), bad};
+        const QList<OrderRequest> orders = which == u"batch1"_s
+                                               ? QList<OrderRequest>{limitBuy()}
+                                               : QList<OrderRequest>{limitBuy(), bad};
         KT_AWAIT(done, client.addOrderBatch(u"XBTUSD"_s, orders));
         QVERIFY(!done.result.ok());
         error = done.result.error();
@@ -377,8 +360,7 @@ void TestRestClientOrders::localValidationSendsNothing()
     QCOMPARE(client.tradingCounter(u"XBTUSD"_s), 0.0); // nothing charged either
 }
 
-void TestRestClientOrders::tradingCounterUsesCanonicalPair()
-{
+void TestRestClientOrders::tradingCounterUsesCanonicalPair() {
     QString readError;
     const QJsonObject pairs =
         readJsonObject(fixturePath("assetpairs.json"), &readError).value(u"result"_s).toObject();
@@ -386,7 +368,8 @@ void TestRestClientOrders::tradingCounterUsesCanonicalPair()
 
     FakeKraken server;
     QVERIFY(server.isListening());
-    server.on(u"/0/private/AddOrder"_s, krakenResultText(R"({"descr":{"order":"x"},"txid":["OTX2"]})"));
+    server.on(u"/0/private/AddOrder"_s,
+              krakenResultText(R"({"descr":{"order":"x"},"txid":["OTX2"]})"));
     server.on(u"/0/private/CancelOrder"_s, krakenResultText(R"({"count":1})"));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials());

@@ -2,9 +2,8 @@
 // than one page and serves 50 at a time, honouring `ofs` and reporting `count` as Kraken does.
 
 #include "fakekraken.h"
-#include "spottestsupport.h"
-
 #include "kraken/spot/restclient.h"
+#include "spottestsupport.h"
 
 #include <QJsonObject>
 #include <QSet>
@@ -19,8 +18,7 @@ namespace {
 
 constexpr int PageSize = 50;
 
-QJsonObject closedOrder(int i)
-{
+QJsonObject closedOrder(int i) {
     return QJsonObject{
         {u"refid"_s, QJsonValue(QJsonValue::Null)},
         {u"userref"_s, 0},
@@ -29,9 +27,12 @@ QJsonObject closedOrder(int i)
         {u"closetm"_s, 1688000030.0 + i},
         {u"starttm"_s, 0},
         {u"expiretm"_s, 0},
-        {u"descr"_s, QJsonObject{{u"pair"_s, u"XBTUSD"_s}, {u"type"_s, u"buy"_s},
-                                 {u"ordertype"_s, u"limit"_s}, {u"price"_s, u"30000.0"_s},
-                                 {u"price2"_s, u"0"_s}, {u"leverage"_s, u"none"_s},
+        {u"descr"_s, QJsonObject{{u"pair"_s, u"XBTUSD"_s},
+                                 {u"type"_s, u"buy"_s},
+                                 {u"ordertype"_s, u"limit"_s},
+                                 {u"price"_s, u"30000.0"_s},
+                                 {u"price2"_s, u"0"_s},
+                                 {u"leverage"_s, u"none"_s},
                                  {u"order"_s, u"buy 0.01000000 XBTUSD @ limit 30000.0"_s},
                                  {u"close"_s, u""_s}}},
         {u"vol"_s, u"0.01000000"_s},
@@ -44,8 +45,7 @@ QJsonObject closedOrder(int i)
     };
 }
 
-QJsonObject trade(int i)
-{
+QJsonObject trade(int i) {
     return QJsonObject{{u"ordertxid"_s, u"O%1"_s.arg(i, 5, 10, QLatin1Char('0'))},
                        {u"postxid"_s, u"TKH2SE-M7IF5-CFI7LT"_s},
                        {u"pair"_s, u"XXBTZUSD"_s},
@@ -62,8 +62,7 @@ QJsonObject trade(int i)
                        {u"maker"_s, i % 2 == 0}};
 }
 
-QJsonObject ledgerEntry(int i)
-{
+QJsonObject ledgerEntry(int i) {
     return QJsonObject{{u"refid"_s, u"R%1"_s.arg(i)},
                        {u"time"_s, 1688000000.25 + i},
                        {u"type"_s, u"trade"_s},
@@ -78,8 +77,8 @@ QJsonObject ledgerEntry(int i)
 // A page server for `listKey` holding `total` rows; the keys sort in row order.
 // withCount=false leaves `count` out, as Ledgers does when asked `without_count`.
 FakeKraken::Handler pagedHandler(const QString &listKey, const QString &idPrefix, int total,
-                                 QJsonObject (*row)(int), bool withCount = true, bool honourOfs = true)
-{
+                                 QJsonObject (*row)(int), bool withCount = true,
+                                 bool honourOfs = true) {
     return [=](const ReceivedRequest &r) {
         const int ofs = honourOfs ? r.param(u"ofs"_s).toInt() : 0;
         QJsonObject rows;
@@ -93,8 +92,7 @@ FakeKraken::Handler pagedHandler(const QString &listKey, const QString &idPrefix
 }
 
 // The `ofs` each request carried, "-" when it carried none; fails on a repeated `ofs`.
-QStringList offsetsSeen(const QList<ReceivedRequest> &requests)
-{
+QStringList offsetsSeen(const QList<ReceivedRequest> &requests) {
     QStringList out;
     for (const ReceivedRequest &r : requests) {
         const QList<QString> all = r.form().allQueryItemValues(u"ofs"_s);
@@ -131,23 +129,20 @@ private:
     std::unique_ptr<RestClient> m_client;
 };
 
-void TestRestClientPaging::initTestCase()
-{
+void TestRestClientPaging::initTestCase() {
     QString error;
     m_vector = loadSignVector(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
-RestClient *TestRestClientPaging::newClient(const FakeKraken &server, RestClientConfig config)
-{
+RestClient *TestRestClientPaging::newClient(const FakeKraken &server, RestClientConfig config) {
     config.baseUrl = server.baseUrl();
     m_client = std::make_unique<RestClient>(config);
     m_client->setCredentials(credentials());
     return m_client.get();
 }
 
-void TestRestClientPaging::closedOrdersAllPages()
-{
+void TestRestClientPaging::closedOrdersAllPages() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -181,8 +176,7 @@ void TestRestClientPaging::closedOrdersAllPages()
     }
 }
 
-void TestRestClientPaging::closedOrdersFirstPage()
-{
+void TestRestClientPaging::closedOrdersFirstPage() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/ClosedOrders"_s,
@@ -196,8 +190,7 @@ void TestRestClientPaging::closedOrdersFirstPage()
     QCOMPARE(offsetsSeen(server.requests()), QStringList{u"-"_s});
 }
 
-void TestRestClientPaging::closedOrdersAllFromAnOffset()
-{
+void TestRestClientPaging::closedOrdersAllFromAnOffset() {
     // "The rest, from row 50 on": pages continue from the caller's offset.
     FakeKraken server;
     QVERIFY(server.isListening());
@@ -217,8 +210,7 @@ void TestRestClientPaging::closedOrdersAllFromAnOffset()
     QCOMPARE(offsetsSeen(server.requests()), (QStringList{u"50"_s, u"100"_s}));
 }
 
-void TestRestClientPaging::tradesHistoryAllPages()
-{
+void TestRestClientPaging::tradesHistoryAllPages() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -245,8 +237,7 @@ void TestRestClientPaging::tradesHistoryAllPages()
     }
 }
 
-void TestRestClientPaging::ledgersAllPages()
-{
+void TestRestClientPaging::ledgersAllPages() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/Ledgers"_s, pagedHandler(u"ledger"_s, u"LEDGER-"_s, 101, ledgerEntry));
@@ -265,8 +256,7 @@ void TestRestClientPaging::ledgersAllPages()
     QCOMPARE(offsetsSeen(server.requests()), (QStringList{u"-"_s, u"50"_s, u"100"_s}));
 }
 
-void TestRestClientPaging::ledgersWithoutCount()
-{
+void TestRestClientPaging::ledgersWithoutCount() {
     // Kraken leaves `count` out when asked without_count=true; "all pages" must still mean
     // all of them: read on until a page comes back empty.
     FakeKraken server;
@@ -284,8 +274,7 @@ void TestRestClientPaging::ledgersWithoutCount()
     QCOMPARE(offsets.mid(0, 2), (QStringList{u"-"_s, u"50"_s}));
 }
 
-void TestRestClientPaging::maxPagesBoundsTheLoop()
-{
+void TestRestClientPaging::maxPagesBoundsTheLoop() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/ClosedOrders"_s,
@@ -299,11 +288,11 @@ void TestRestClientPaging::maxPagesBoundsTheLoop()
     QCOMPARE(done.result->count, 120);
     QCOMPARE(server.count(), 2);
     QCOMPARE(done.warnings.size(), 1);
-    QVERIFY2(done.warnings.first().contains(u"stopped after 2 pages"_s), qPrintable(done.warnings.first()));
+    QVERIFY2(done.warnings.first().contains(u"stopped after 2 pages"_s),
+             qPrintable(done.warnings.first()));
 }
 
-void TestRestClientPaging::serverIgnoringOfsDoesNotLoop()
-{
+void TestRestClientPaging::serverIgnoringOfsDoesNotLoop() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/ClosedOrders"_s,
@@ -315,8 +304,7 @@ void TestRestClientPaging::serverIgnoringOfsDoesNotLoop()
     QCOMPARE(server.count(), 2);              // stopped as soon as a page brought nothing new
 }
 
-void TestRestClientPaging::errorOnALaterPageFailsTheCall()
-{
+void TestRestClientPaging::errorOnALaterPageFailsTheCall() {
     FakeKraken server;
     QVERIFY(server.isListening());
     const auto pages = pagedHandler(u"closed"_s, u"OCLOSE-"_s, 120, closedOrder);

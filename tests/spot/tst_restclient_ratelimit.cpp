@@ -4,9 +4,8 @@
 // Assertions are on signals and on what the server received, never on elapsed time.
 
 #include "fakekraken.h"
-#include "spottestsupport.h"
-
 #include "kraken/spot/restclient.h"
+#include "spottestsupport.h"
 
 #include <QSet>
 #include <QSignalSpy>
@@ -35,15 +34,13 @@ private:
     SignVector m_vector;
 };
 
-void TestRestClientRateLimit::initTestCase()
-{
+void TestRestClientRateLimit::initTestCase() {
     QString error;
     m_vector = loadSignVector(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
-void TestRestClientRateLimit::callsBeyondTheCounterAreQueued()
-{
+void TestRestClientRateLimit::callsBeyondTheCounterAreQueued() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -95,8 +92,7 @@ void TestRestClientRateLimit::callsBeyondTheCounterAreQueued()
     QCOMPARE(nonces.size(), Calls);
 }
 
-void TestRestClientRateLimit::callCostsOnTheRestCounter()
-{
+void TestRestClientRateLimit::callCostsOnTheRestCounter() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/private/TradesHistory"_s, krakenResultText(R"({"trades":{},"count":0})"));
@@ -137,8 +133,7 @@ void TestRestClientRateLimit::callCostsOnTheRestCounter()
     }
 }
 
-void TestRestClientRateLimit::rateLimitAnswerRetriedThenReported()
-{
+void TestRestClientRateLimit::rateLimitAnswerRetriedThenReported() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.setSecret(m_vector.secret);
@@ -166,11 +161,11 @@ void TestRestClientRateLimit::rateLimitAnswerRetriedThenReported()
     QCOMPARE(throttled.first().at(0).toString(), u"Balance"_s);
     QVERIFY2(throttled.first().at(1).toLongLong() > 100,
              qPrintable(throttled.first().at(1).toString()));
-    QVERIFY(server.requests().at(1).nonce().toULongLong() > server.requests().at(0).nonce().toULongLong());
+    QVERIFY(server.requests().at(1).nonce().toULongLong() >
+            server.requests().at(0).nonce().toULongLong());
 }
 
-void TestRestClientRateLimit::rateLimitAnswerThenSuccess()
-{
+void TestRestClientRateLimit::rateLimitAnswerThenSuccess() {
     FakeKraken server;
     QVERIFY(server.isListening());
     int calls = 0;
@@ -188,8 +183,7 @@ void TestRestClientRateLimit::rateLimitAnswerThenSuccess()
     QCOMPARE(server.count(), 2);
 }
 
-void TestRestClientRateLimit::publicCallsArePaced()
-{
+void TestRestClientRateLimit::publicCallsArePaced() {
     FakeKraken server;
     QVERIFY(server.isListening());
     server.on(u"/0/public/Time"_s, krakenResultText(R"({"unixtime":1700000000,"rfc1123":"x"})"));

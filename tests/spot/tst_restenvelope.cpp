@@ -17,8 +17,8 @@ using kraken::spot::neverReachedServer;
 
 namespace {
 
-HttpOutcome answer(int status, const QByteArray &body, const QByteArray &contentType = "application/json")
-{
+HttpOutcome answer(int status, const QByteArray &body,
+                   const QByteArray &contentType = "application/json") {
     HttpOutcome o;
     o.httpStatus = status;
     o.contentType = contentType;
@@ -69,8 +69,7 @@ private Q_SLOTS:
     void neverReachedServerOnlyForDefiniteFailures();
 };
 
-void TestRestEnvelope::successGivesResult()
-{
+void TestRestEnvelope::successGivesResult() {
     const auto env = interpretResponse(
         answer(200, R"({"error":[],"result":{"unixtime":1700000000,"rfc1123":"Tue, 14 Nov 23"}})"));
     QVERIFY2(!env.error, qPrintable(env.error.toString()));
@@ -80,54 +79,50 @@ void TestRestEnvelope::successGivesResult()
     QVERIFY(env.warnings.isEmpty());
 }
 
-void TestRestEnvelope::warningsBesideResultAreNotErrors()
-{
-    const auto env = interpretResponse(answer(
-        200, R"({"error":["WGeneral:Danger:Deprecated endpoint"],"result":{"count":1}})"));
+void TestRestEnvelope::warningsBesideResultAreNotErrors() {
+    const auto env = interpretResponse(
+        answer(200, R"({"error":["WGeneral:Danger:Deprecated endpoint"],"result":{"count":1}})"));
     QVERIFY2(!env.error, qPrintable(env.error.toString()));
     QCOMPARE(env.warnings, QStringList{u"WGeneral:Danger:Deprecated endpoint"_s});
     QCOMPARE(env.result.toObject().value(u"count"_s).toInt(), 1);
 }
 
-void TestRestEnvelope::warningsAreKeptOutOfKrakenErrors()
-{
+void TestRestEnvelope::warningsAreKeptOutOfKrakenErrors() {
     const auto env = interpretResponse(
         answer(200, R"({"error":["WGeneral:Something","EOrder:Insufficient funds"]})"));
     QCOMPARE(env.error.category(), Error::Category::Kraken);
     QCOMPARE(env.error.krakenErrors(), QStringList{u"EOrder:Insufficient funds"_s});
 }
 
-void TestRestEnvelope::krakenErrorStrings_data()
-{
+void TestRestEnvelope::krakenErrorStrings_data() {
     QTest::addColumn<QString>("error");
     QTest::addColumn<Error::Category>("category");
     QTest::addColumn<QString>("phrase"); // something a trader can act on, in toString()
 
-    QTest::newRow("invalid arguments") << u"EGeneral:Invalid arguments"_s
-                                       << Error::Category::Kraken << u"arguments"_s;
+    QTest::newRow("invalid arguments")
+        << u"EGeneral:Invalid arguments"_s << Error::Category::Kraken << u"arguments"_s;
     QTest::newRow("invalid arguments with field")
         << u"EGeneral:Invalid arguments:volume"_s << Error::Category::Kraken << u"volume"_s;
     QTest::newRow("invalid key") << u"EAPI:Invalid key"_s << Error::Category::Auth << u"API key"_s;
-    QTest::newRow("invalid signature") << u"EAPI:Invalid signature"_s << Error::Category::Auth
-                                       << u"secret"_s;
-    QTest::newRow("invalid nonce") << u"EAPI:Invalid nonce"_s << Error::Category::Auth
-                                   << u"nonce"_s;
-    QTest::newRow("permission denied") << u"EGeneral:Permission denied"_s
-                                       << Error::Category::Auth << u"permission"_s;
-    QTest::newRow("insufficient funds") << u"EOrder:Insufficient funds"_s
-                                        << Error::Category::Kraken << u"Insufficient funds"_s;
-    QTest::newRow("api rate limit") << u"EAPI:Rate limit exceeded"_s
-                                    << Error::Category::RateLimited << u"counter"_s;
-    QTest::newRow("order rate limit") << u"EOrder:Rate limit exceeded"_s
-                                      << Error::Category::RateLimited << u"pair"_s;
+    QTest::newRow("invalid signature")
+        << u"EAPI:Invalid signature"_s << Error::Category::Auth << u"secret"_s;
+    QTest::newRow("invalid nonce")
+        << u"EAPI:Invalid nonce"_s << Error::Category::Auth << u"nonce"_s;
+    QTest::newRow("permission denied")
+        << u"EGeneral:Permission denied"_s << Error::Category::Auth << u"permission"_s;
+    QTest::newRow("insufficient funds")
+        << u"EOrder:Insufficient funds"_s << Error::Category::Kraken << u"Insufficient funds"_s;
+    QTest::newRow("api rate limit")
+        << u"EAPI:Rate limit exceeded"_s << Error::Category::RateLimited << u"counter"_s;
+    QTest::newRow("order rate limit")
+        << u"EOrder:Rate limit exceeded"_s << Error::Category::RateLimited << u"pair"_s;
     QTest::newRow("throttled") << u"EService:Throttled: 1700000000"_s
                                << Error::Category::RateLimited << u"retry later"_s;
     QTest::newRow("unknown pair") << u"EQuery:Unknown asset pair"_s << Error::Category::Kraken
                                   << u"pair"_s;
 }
 
-void TestRestEnvelope::krakenErrorStrings()
-{
+void TestRestEnvelope::krakenErrorStrings() {
     QFETCH(QString, error);
     QFETCH(Error::Category, category);
     QFETCH(QString, phrase);
@@ -143,8 +138,7 @@ void TestRestEnvelope::krakenErrorStrings()
     QVERIFY(!env.result.isObject());
 }
 
-void TestRestEnvelope::krakenErrorBodyWinsOverHttpStatus()
-{
+void TestRestEnvelope::krakenErrorBodyWinsOverHttpStatus() {
     const auto env = interpretResponse(answer(503, R"({"error":["EService:Unavailable"]})"));
     QCOMPARE(env.error.category(), Error::Category::Kraken);
     QCOMPARE(env.error.krakenErrors(), QStringList{u"EService:Unavailable"_s});
@@ -152,8 +146,7 @@ void TestRestEnvelope::krakenErrorBodyWinsOverHttpStatus()
     QVERIFY(env.error.isTransient()); // worth retrying for idempotent calls
 }
 
-void TestRestEnvelope::httpServerErrorsWithoutKrakenBody_data()
-{
+void TestRestEnvelope::httpServerErrorsWithoutKrakenBody_data() {
     QTest::addColumn<int>("status");
     QTest::newRow("500") << 500;
     QTest::newRow("502") << 502;
@@ -161,8 +154,7 @@ void TestRestEnvelope::httpServerErrorsWithoutKrakenBody_data()
     QTest::newRow("504") << 504;
 }
 
-void TestRestEnvelope::httpServerErrorsWithoutKrakenBody()
-{
+void TestRestEnvelope::httpServerErrorsWithoutKrakenBody() {
     QFETCH(int, status);
     const auto env = interpretResponse(answer(status, "upstream connect error", "text/plain"));
     QCOMPARE(env.error.category(), Error::Category::Http);
@@ -174,15 +166,13 @@ void TestRestEnvelope::httpServerErrorsWithoutKrakenBody()
     QVERIFY2(text.contains(u"upstream connect error"_s), qPrintable(text)); // body snippet
 }
 
-void TestRestEnvelope::http429IsRateLimited()
-{
+void TestRestEnvelope::http429IsRateLimited() {
     const auto env = interpretResponse(answer(429, "slow down", "text/plain"));
     QCOMPARE(env.error.category(), Error::Category::RateLimited);
     QCOMPARE(env.error.httpStatus(), 429);
 }
 
-void TestRestEnvelope::cloudflareHtmlOn503()
-{
+void TestRestEnvelope::cloudflareHtmlOn503() {
     const auto env = interpretResponse(answer(503, cloudflarePage, "text/html; charset=UTF-8"));
     QCOMPARE(env.error.category(), Error::Category::Http);
     QCOMPARE(env.error.httpStatus(), 503);
@@ -195,8 +185,7 @@ void TestRestEnvelope::cloudflareHtmlOn503()
     QVERIFY2(!text.contains(u"<div"_s), qPrintable(text));
 }
 
-void TestRestEnvelope::htmlBodyWithStatus200IsParse()
-{
+void TestRestEnvelope::htmlBodyWithStatus200IsParse() {
     const auto env = interpretResponse(answer(200, cloudflarePage, "text/html"));
     QCOMPARE(env.error.category(), Error::Category::Parse);
     QCOMPARE(env.error.httpStatus(), 200);
@@ -207,8 +196,7 @@ void TestRestEnvelope::htmlBodyWithStatus200IsParse()
     QVERIFY(!env.error.isTransient());
 }
 
-void TestRestEnvelope::htmlDetectedWithoutContentType()
-{
+void TestRestEnvelope::htmlDetectedWithoutContentType() {
     // A proxy that labels its page application/json (or nothing) is still recognised.
     const auto env = interpretResponse(
         answer(200, "<html><head><title>Access denied</title></head></html>", QByteArray()));
@@ -216,8 +204,7 @@ void TestRestEnvelope::htmlDetectedWithoutContentType()
     QVERIFY2(env.error.toString().contains(u"Access denied"_s), qPrintable(env.error.toString()));
 }
 
-void TestRestEnvelope::truncatedJsonIsParse()
-{
+void TestRestEnvelope::truncatedJsonIsParse() {
     const auto env = interpretResponse(answer(200, R"({"error":[],"result":{"XXBT":"1.0)"));
     QCOMPARE(env.error.category(), Error::Category::Parse);
     const QString text = env.error.toString();
@@ -226,8 +213,7 @@ void TestRestEnvelope::truncatedJsonIsParse()
     QVERIFY(!env.error.isTransient());
 }
 
-void TestRestEnvelope::emptyBodyIsParse()
-{
+void TestRestEnvelope::emptyBodyIsParse() {
     const auto env = interpretResponse(answer(200, QByteArray()));
     QCOMPARE(env.error.category(), Error::Category::Parse);
     QVERIFY2(env.error.toString().contains(u"empty"_s), qPrintable(env.error.toString()));
@@ -237,32 +223,28 @@ void TestRestEnvelope::emptyBodyIsParse()
     QVERIFY2(blank.error.toString().contains(u"empty"_s), qPrintable(blank.error.toString()));
 }
 
-void TestRestEnvelope::nonEnvelopeJsonIsParse_data()
-{
+void TestRestEnvelope::nonEnvelopeJsonIsParse_data() {
     QTest::addColumn<QByteArray>("body");
     QTest::newRow("array") << QByteArray(R"([1,2,3])");
     QTest::newRow("object without error") << QByteArray(R"({"status":"ok"})");
     QTest::newRow("error not an array") << QByteArray(R"({"error":"EGeneral:Internal error"})");
 }
 
-void TestRestEnvelope::nonEnvelopeJsonIsParse()
-{
+void TestRestEnvelope::nonEnvelopeJsonIsParse() {
     QFETCH(QByteArray, body);
     const auto env = interpretResponse(answer(200, body));
     QCOMPARE(env.error.category(), Error::Category::Parse);
     QVERIFY2(env.error.toString().contains(u"envelope"_s), qPrintable(env.error.toString()));
 }
 
-void TestRestEnvelope::envelopeWithoutResultIsParse()
-{
+void TestRestEnvelope::envelopeWithoutResultIsParse() {
     const auto env = interpretResponse(answer(200, R"({"error":[]})"));
     QCOMPARE(env.error.category(), Error::Category::Parse);
     QVERIFY2(env.error.toString().contains(u"neither an error nor a result"_s),
              qPrintable(env.error.toString()));
 }
 
-void TestRestEnvelope::timeoutIsTimeout()
-{
+void TestRestEnvelope::timeoutIsTimeout() {
     HttpOutcome o;
     o.timedOut = true;
     o.timeoutMs = 2500;
@@ -273,8 +255,7 @@ void TestRestEnvelope::timeoutIsTimeout()
     QVERIFY(env.error.isTransient());
 }
 
-void TestRestEnvelope::abortIsNetwork()
-{
+void TestRestEnvelope::abortIsNetwork() {
     HttpOutcome o;
     o.aborted = true;
     o.networkError = QNetworkReply::OperationCanceledError;
@@ -283,20 +264,19 @@ void TestRestEnvelope::abortIsNetwork()
     QVERIFY2(env.error.toString().contains(u"cancelled"_s), qPrintable(env.error.toString()));
 }
 
-void TestRestEnvelope::connectionRefusedIsNetwork()
-{
+void TestRestEnvelope::connectionRefusedIsNetwork() {
     HttpOutcome o;
     o.networkError = QNetworkReply::ConnectionRefusedError;
     o.networkErrorText = u"Connection refused"_s;
     const auto env = interpretResponse(o);
     QCOMPARE(env.error.category(), Error::Category::Network);
     QCOMPARE(env.error.httpStatus(), 0);
-    QVERIFY2(env.error.toString().contains(u"Connection refused"_s), qPrintable(env.error.toString()));
+    QVERIFY2(env.error.toString().contains(u"Connection refused"_s),
+             qPrintable(env.error.toString()));
     QVERIFY(env.error.isTransient());
 }
 
-void TestRestEnvelope::connectionBrokenMidAnswerIsNetwork()
-{
+void TestRestEnvelope::connectionBrokenMidAnswerIsNetwork() {
     // Headers arrived (status 200), then the socket closed before Content-Length bytes came:
     // a transport failure worth retrying, not a malformed answer.
     HttpOutcome o = answer(200, R"({"error":[],"result":{"unixtime":1700)");
@@ -311,8 +291,7 @@ void TestRestEnvelope::connectionBrokenMidAnswerIsNetwork()
     QVERIFY(env.error.isTransient());
 }
 
-void TestRestEnvelope::refusedResendIsNetworkAndSaysSo()
-{
+void TestRestEnvelope::refusedResendIsNetworkAndSaysSo() {
     HttpOutcome o;
     o.networkError = QNetworkReply::ContentReSendError;
     o.networkErrorText = u"Unknown error"_s;
@@ -324,8 +303,7 @@ void TestRestEnvelope::refusedResendIsNetworkAndSaysSo()
     QVERIFY(!neverReachedServer(o.networkError));
 }
 
-void TestRestEnvelope::neverReachedServerOnlyForDefiniteFailures_data()
-{
+void TestRestEnvelope::neverReachedServerOnlyForDefiniteFailures_data() {
     QTest::addColumn<int>("error");
     QTest::addColumn<bool>("never");
     QTest::newRow("refused") << int(QNetworkReply::ConnectionRefusedError) << true;
@@ -338,8 +316,7 @@ void TestRestEnvelope::neverReachedServerOnlyForDefiniteFailures_data()
     QTest::newRow("unknown") << int(QNetworkReply::UnknownNetworkError) << false;
 }
 
-void TestRestEnvelope::neverReachedServerOnlyForDefiniteFailures()
-{
+void TestRestEnvelope::neverReachedServerOnlyForDefiniteFailures() {
     QFETCH(int, error);
     QFETCH(bool, never);
     QCOMPARE(neverReachedServer(error), never);

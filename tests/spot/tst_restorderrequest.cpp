@@ -3,7 +3,6 @@
 
 #include "kraken/spot/orderrequest.h"
 #include "kraken/spot/preparedrequest.h"
-
 #include "spottestsupport.h"
 
 #include <QJsonArray>
@@ -17,8 +16,7 @@ using spottest::dec;
 
 namespace {
 
-OrderRequest limitBuy()
-{
+OrderRequest limitBuy() {
     OrderRequest o;
     o.pair = u"XBTUSD"_s;
     o.side = Side::Buy;
@@ -28,16 +26,14 @@ OrderRequest limitBuy()
     return o;
 }
 
-QStringList keys(const Params &p)
-{
+QStringList keys(const Params &p) {
     QStringList out;
     for (const auto &kv : p)
         out.append(kv.first);
     return out;
 }
 
-QString value(const Params &p, const QString &key)
-{
+QString value(const Params &p, const QString &key) {
     for (const auto &kv : p) {
         if (kv.first == key)
             return kv.second;
@@ -64,8 +60,7 @@ private Q_SLOTS:
     void httpMessageShowsWhatIsSent();
 };
 
-void TestRestOrderRequest::limitOrderParams()
-{
+void TestRestOrderRequest::limitOrderParams() {
     const Params p = limitBuy().toParams();
     QCOMPARE(keys(p), (QStringList{u"pair"_s, u"type"_s, u"ordertype"_s, u"volume"_s, u"price"_s}));
     QCOMPARE(value(p, u"pair"_s), u"XBTUSD"_s);
@@ -75,8 +70,7 @@ void TestRestOrderRequest::limitOrderParams()
     QCOMPARE(value(p, u"price"_s), u"37500.0"_s);
 }
 
-void TestRestOrderRequest::decimalsKeepTheirScale()
-{
+void TestRestOrderRequest::decimalsKeepTheirScale() {
     OrderRequest o = limitBuy();
     o.volume = dec("0.10000000");
     o.price = dec("0.00001000");
@@ -85,8 +79,7 @@ void TestRestOrderRequest::decimalsKeepTheirScale()
     QCOMPARE(value(p, u"price"_s), u"0.00001000"_s); // never "1e-05"
 }
 
-void TestRestOrderRequest::sellAndOptionalFields()
-{
+void TestRestOrderRequest::sellAndOptionalFields() {
     OrderRequest o;
     o.pair = u"BTC/USD"_s;
     o.side = Side::Sell;
@@ -120,8 +113,7 @@ void TestRestOrderRequest::sellAndOptionalFields()
     QVERIFY(o.validationError().isEmpty());
 }
 
-void TestRestOrderRequest::relativePriceExpressionsWinAndSurviveEncoding()
-{
+void TestRestOrderRequest::relativePriceExpressionsWinAndSurviveEncoding() {
     OrderRequest o = limitBuy();
     o.orderType = u"trailing-stop-limit"_s;
     o.priceExpression = u"+150"_s;
@@ -136,8 +128,7 @@ void TestRestOrderRequest::relativePriceExpressionsWinAndSurviveEncoding()
     QVERIFY(o.validationError().isEmpty());
 }
 
-void TestRestOrderRequest::conditionalClose()
-{
+void TestRestOrderRequest::conditionalClose() {
     OrderRequest o = limitBuy();
     o.closeOrderType = u"stop-loss-limit"_s;
     o.closePrice = dec("36000.0");
@@ -155,8 +146,7 @@ void TestRestOrderRequest::conditionalClose()
     QCOMPARE(value(bare.toParams(), u"close[price]"_s), u"<absent>"_s);
 }
 
-void TestRestOrderRequest::batchEntry()
-{
+void TestRestOrderRequest::batchEntry() {
     OrderRequest o = limitBuy();
     o.userref = 42;
     o.reduceOnly = true;
@@ -180,8 +170,7 @@ void TestRestOrderRequest::batchEntry()
     QCOMPARE(close.value(u"price"_s).toString(), u"39000.0"_s);
 }
 
-void TestRestOrderRequest::validation_data()
-{
+void TestRestOrderRequest::validation_data() {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("phrase"); // empty: valid
 
@@ -196,8 +185,7 @@ void TestRestOrderRequest::validation_data()
     QTest::newRow("GTD without expiry") << u"gtd"_s << u"expiry"_s;
 }
 
-void TestRestOrderRequest::validation()
-{
+void TestRestOrderRequest::validation() {
     QFETCH(QString, field);
     QFETCH(QString, phrase);
     OrderRequest o = limitBuy();
@@ -227,30 +215,30 @@ void TestRestOrderRequest::validation()
         QVERIFY2(why.contains(phrase), qPrintable(u"'"_s + phrase + u"' not in: "_s + why));
 }
 
-void TestRestOrderRequest::encodeFormIsRfc3986()
-{
-    const Params p{{u"a b"_s, u"x y&z=w"_s}, {u"safe"_s, u"AZaz09-._~"_s}, {u"pair"_s, u"BTC/USD"_s},
+void TestRestOrderRequest::encodeFormIsRfc3986() {
+    const Params p{{u"a b"_s, u"x y&z=w"_s},
+                   {u"safe"_s, u"AZaz09-._~"_s},
+                   {u"pair"_s, u"BTC/USD"_s},
                    {u"unicode"_s, u"é"_s}};
     QCOMPARE(encodeForm(p),
              QByteArray("a%20b=x%20y%26z%3Dw&safe=AZaz09-._~&pair=BTC%2FUSD&unicode=%C3%A9"));
     QCOMPARE(encodeForm({}), QByteArray());
 }
 
-void TestRestOrderRequest::encodeFormKeepsOrder()
-{
+void TestRestOrderRequest::encodeFormKeepsOrder() {
     const Params p{{u"z"_s, u"1"_s}, {u"a"_s, u"2"_s}, {u"m"_s, u"3"_s}};
     QCOMPARE(encodeForm(p), QByteArray("z=1&a=2&m=3"));
 }
 
-void TestRestOrderRequest::httpMessageShowsWhatIsSent()
-{
+void TestRestOrderRequest::httpMessageShowsWhatIsSent() {
     PreparedRequest r;
     r.verb = "POST";
     r.url = QUrl(u"https://api.kraken.com/0/private/Balance"_s);
     r.headers = {{"API-Key", "key"}, {"Content-Type", "application/x-www-form-urlencoded"}};
     r.body = "nonce=1";
     const QByteArray msg = r.toHttpMessage();
-    QVERIFY2(msg.startsWith("POST https://api.kraken.com/0/private/Balance HTTP/1.1\r\n"), msg.constData());
+    QVERIFY2(msg.startsWith("POST https://api.kraken.com/0/private/Balance HTTP/1.1\r\n"),
+             msg.constData());
     QVERIFY2(msg.contains("\r\nHost: api.kraken.com\r\n"), msg.constData());
     QVERIFY2(msg.contains("\r\nAPI-Key: key\r\n"), msg.constData());
     QVERIFY2(msg.contains("\r\nContent-Length: 7\r\n"), msg.constData());

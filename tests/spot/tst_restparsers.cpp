@@ -3,7 +3,6 @@
 // variants: every bad input must give a Parse error that names the field at fault.
 
 #include "kraken/spot/restparsers.h"
-
 #include "spottestsupport.h"
 
 #include <QJsonArray>
@@ -18,18 +17,16 @@ using spottest::dec;
 
 namespace {
 
-QJsonValue parseJson(const QByteArray &text)
-{
+QJsonValue parseJson(const QByteArray &text) {
     QJsonParseError e{};
     const QJsonDocument doc = QJsonDocument::fromJson(text, &e);
     if (e.error != QJsonParseError::NoError)
-        QTest::qFail(qPrintable(u"test JSON does not parse: "_s + e.errorString()), __FILE__, __LINE__);
+        QTest::qFail(qPrintable(u"test JSON does not parse: "_s + e.errorString()), __FILE__,
+                     __LINE__);
     return doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());
 }
 
-template<class T>
-const T *findBy(const QList<T> &list, QString T::*member, const QString &key)
-{
+template<class T> const T *findBy(const QList<T> &list, QString T::*member, const QString &key) {
     for (const T &item : list) {
         if (item.*member == key)
             return &item;
@@ -40,25 +37,25 @@ const T *findBy(const QList<T> &list, QString T::*member, const QString &key)
 } // namespace
 
 // Loads the fixture's `result` into `var`, failing the test when the file is unusable.
-#define LOAD_RESULT(var, file)                                                                   \
-    QJsonObject var##Envelope_;                                                                  \
-    {                                                                                            \
-        QString error_;                                                                          \
-        var##Envelope_ = spottest::readJsonObject(spottest::fixturePath(file), &error_);        \
-        QVERIFY2(error_.isEmpty(), qPrintable(error_));                                          \
-    }                                                                                            \
-    QJsonValue var = var##Envelope_.value(u"result"_s);                                         \
+#define LOAD_RESULT(var, file)                                                                     \
+    QJsonObject var##Envelope_;                                                                    \
+    {                                                                                              \
+        QString error_;                                                                            \
+        var##Envelope_ = spottest::readJsonObject(spottest::fixturePath(file), &error_);           \
+        QVERIFY2(error_.isEmpty(), qPrintable(error_));                                            \
+    }                                                                                              \
+    QJsonValue var = var##Envelope_.value(u"result"_s);                                            \
     QVERIFY2(var.isObject(), file " has no result object")
 
 // Expects a Parse error whose text contains every phrase given.
-#define EXPECT_PARSE_ERROR(res, ...)                                                             \
-    do {                                                                                         \
-        const auto &r_ = (res);                                                                  \
-        QVERIFY2(!r_.ok(), "bad input was accepted");                                            \
-        QCOMPARE(r_.error().category(), Error::Category::Parse);                                 \
-        for (const QString &phrase_ : QStringList{__VA_ARGS__})                                  \
-            QVERIFY2(r_.error().toString().contains(phrase_),                                    \
-                     qPrintable(u"'"_s + phrase_ + u"' not in: "_s + r_.error().toString()));    \
+#define EXPECT_PARSE_ERROR(res, ...)                                                               \
+    do {                                                                                           \
+        const auto &r_ = (res);                                                                    \
+        QVERIFY2(!r_.ok(), "bad input was accepted");                                              \
+        QCOMPARE(r_.error().category(), Error::Category::Parse);                                   \
+        for (const QString &phrase_ : QStringList{__VA_ARGS__})                                    \
+            QVERIFY2(r_.error().toString().contains(phrase_),                                      \
+                     qPrintable(u"'"_s + phrase_ + u"' not in: "_s + r_.error().toString()));      \
     } while (false)
 
 class TestRestParsers : public QObject {
@@ -105,8 +102,7 @@ private Q_SLOTS:
     void notAnObject();
 };
 
-void TestRestParsers::serverTime()
-{
+void TestRestParsers::serverTime() {
     const auto t = parse::serverTime(
         parseJson(R"({"unixtime":1700000000,"rfc1123":"Tue, 14 Nov 23 22:13:20 +0000"})"));
     KT_VERIFY_OK(t);
@@ -114,13 +110,11 @@ void TestRestParsers::serverTime()
     QCOMPARE(t->rfc1123, u"Tue, 14 Nov 23 22:13:20 +0000"_s);
 }
 
-void TestRestParsers::serverTimeBad()
-{
+void TestRestParsers::serverTimeBad() {
     EXPECT_PARSE_ERROR(parse::serverTime(parseJson(R"({"unixtime":"soon"})")), u"unixtime"_s);
 }
 
-void TestRestParsers::systemStatus()
-{
+void TestRestParsers::systemStatus() {
     const auto s = parse::systemStatus(
         parseJson(R"({"status":"cancel_only","timestamp":"2023-07-06T18:52:00Z"})"));
     KT_VERIFY_OK(s);
@@ -129,8 +123,7 @@ void TestRestParsers::systemStatus()
     EXPECT_PARSE_ERROR(parse::systemStatus(parseJson(R"({"timestamp":"x"})")), u"status"_s);
 }
 
-void TestRestParsers::ticker()
-{
+void TestRestParsers::ticker() {
     LOAD_RESULT(result, "ticker.json");
     const auto r = parse::ticker(result);
     KT_VERIFY_OK(r);
@@ -160,8 +153,7 @@ void TestRestParsers::ticker()
     QCOMPARE(eth->lastVolume.toString(), u"0.01000000"_s);
 }
 
-void TestRestParsers::tickerMissingArray()
-{
+void TestRestParsers::tickerMissingArray() {
     LOAD_RESULT(result, "ticker.json");
     QJsonObject all = result.toObject();
     QJsonObject btc = all.value(u"XXBTZUSD"_s).toObject();
@@ -170,8 +162,7 @@ void TestRestParsers::tickerMissingArray()
     EXPECT_PARSE_ERROR(parse::ticker(all), u"'a'"_s, u"Ticker"_s);
 }
 
-void TestRestParsers::tickerBadValues()
-{
+void TestRestParsers::tickerBadValues() {
     LOAD_RESULT(result, "ticker.json");
     QJsonObject all = result.toObject();
     QJsonObject btc = all.value(u"XXBTZUSD"_s).toObject();
@@ -197,8 +188,7 @@ void TestRestParsers::tickerBadValues()
     EXPECT_PARSE_ERROR(parse::ticker(all), u"'o'"_s);
 }
 
-void TestRestParsers::ohlc()
-{
+void TestRestParsers::ohlc() {
     LOAD_RESULT(result, "ohlc.json");
     const auto r = parse::ohlc(result);
     KT_VERIFY_OK(r);
@@ -218,25 +208,21 @@ void TestRestParsers::ohlc()
     QCOMPARE(r->bars.last().count, 25);
 }
 
-void TestRestParsers::ohlcShortRow()
-{
+void TestRestParsers::ohlcShortRow() {
     const auto r = parse::ohlc(parseJson(
         R"({"XXBTZUSD":[[1688671200,"30306.1","30306.2","30305.7","30305.7"]],"last":1688671200})"));
     EXPECT_PARSE_ERROR(r, u"row 0"_s, u"5 fields"_s, u"expected 8"_s);
 }
 
-void TestRestParsers::ohlcWithoutPair()
-{
+void TestRestParsers::ohlcWithoutPair() {
     EXPECT_PARSE_ERROR(parse::ohlc(parseJson(R"({"last":1688671200})")), u"no pair"_s);
 }
 
-void TestRestParsers::ohlcBadCursor()
-{
+void TestRestParsers::ohlcBadCursor() {
     EXPECT_PARSE_ERROR(parse::ohlc(parseJson(R"({"XXBTZUSD":[],"last":"later"})")), u"'last'"_s);
 }
 
-void TestRestParsers::depth()
-{
+void TestRestParsers::depth() {
     LOAD_RESULT(result, "depth.json");
     const auto r = parse::depth(result);
     KT_VERIFY_OK(r);
@@ -252,16 +238,14 @@ void TestRestParsers::depth()
     QVERIFY(r->bids.at(0).price > r->bids.at(2).price); // descending as sent
 }
 
-void TestRestParsers::depthBadLevel()
-{
+void TestRestParsers::depthBadLevel() {
     EXPECT_PARSE_ERROR(parse::depth(parseJson(
                            R"({"XXBTZUSD":{"asks":[["30384.1","lots",1688671659]],"bids":[]}})")),
                        u"'volume'"_s);
     EXPECT_PARSE_ERROR(parse::depth(parseJson(R"({"XXBTZUSD":{"asks":[]}})")), u"'bids'"_s);
 }
 
-void TestRestParsers::trades()
-{
+void TestRestParsers::trades() {
     LOAD_RESULT(result, "trades.json");
     const auto r = parse::trades(result);
     KT_VERIFY_OK(r);
@@ -281,15 +265,13 @@ void TestRestParsers::trades()
     QCOMPARE(r->trades.at(2).volume.toString(), u"0.10000000"_s);
 }
 
-void TestRestParsers::tradesBadSide()
-{
+void TestRestParsers::tradesBadSide() {
     EXPECT_PARSE_ERROR(parse::trades(parseJson(
                            R"({"XXBTZUSD":[["1.0","2.0",1688669597.5,"x","m","",1]],"last":"1"})")),
                        u"side"_s);
 }
 
-void TestRestParsers::spread()
-{
+void TestRestParsers::spread() {
     const auto r = parse::spread(parseJson(
         R"({"XXBTZUSD":[[1688671834,"30292.10000","30297.50000"],[1688671836,"30292.10000","30296.70000"]],
             "last":1688672106})"));
@@ -304,8 +286,7 @@ void TestRestParsers::spread()
                        u"'bid'"_s);
 }
 
-void TestRestParsers::pairlessAnswersSaySo()
-{
+void TestRestParsers::pairlessAnswersSaySo() {
     // Only the cursor came back: the message must say the pair is missing, not complain
     // about a field with an empty name.
     const QJsonValue onlyLast = parseJson(R"({"last":"1688671969993150842"})");
@@ -314,13 +295,13 @@ void TestRestParsers::pairlessAnswersSaySo()
     EXPECT_PARSE_ERROR(parse::spread(parseJson(R"({"last":1688672106})")), u"no pair"_s);
 }
 
-void TestRestParsers::assetPairs()
-{
+void TestRestParsers::assetPairs() {
     LOAD_RESULT(result, "assetpairs.json");
     const auto r = parse::assetPairs(result);
     KT_VERIFY_OK(r);
     QCOMPARE(r->size(), 2);
-    for (const QString &name : {u"BTC/USD"_s, u"XBTUSD"_s, u"XXBTZUSD"_s, u"XBT/USD"_s, u"xbtusd"_s}) {
+    for (const QString &name :
+         {u"BTC/USD"_s, u"XBTUSD"_s, u"XXBTZUSD"_s, u"XBT/USD"_s, u"xbtusd"_s}) {
         const Instrument *in = r->find(name);
         QVERIFY2(in, qPrintable(name));
         QCOMPARE(in->restKey(), u"XXBTZUSD"_s);
@@ -340,8 +321,7 @@ void TestRestParsers::assetPairs()
     QVERIFY(!r->find(u"XBTEUR"_s));
 }
 
-void TestRestParsers::assetPairsSkipsBadEntries()
-{
+void TestRestParsers::assetPairsSkipsBadEntries() {
     LOAD_RESULT(result, "assetpairs.json");
     QJsonObject all = result.toObject();
     QJsonObject eth = all.value(u"XETHZUSD"_s).toObject();
@@ -354,14 +334,12 @@ void TestRestParsers::assetPairsSkipsBadEntries()
     QVERIFY(!r->find(u"ETH/USD"_s));
 }
 
-void TestRestParsers::assetPairsAllBad()
-{
+void TestRestParsers::assetPairsAllBad() {
     const auto r = parse::assetPairs(parseJson(R"({"XXBTZUSD":{"wsname":"XBT/USD"}})"));
     EXPECT_PARSE_ERROR(r, u"XXBTZUSD"_s, u"altname"_s);
 }
 
-void TestRestParsers::balance()
-{
+void TestRestParsers::balance() {
     LOAD_RESULT(result, "balance.json");
     const auto r = parse::balance(result);
     KT_VERIFY_OK(r);
@@ -373,8 +351,7 @@ void TestRestParsers::balance()
     QCOMPARE(r->value(u"USDT"_s).scale(), 8);
 }
 
-void TestRestParsers::balanceRejectsNonDecimals_data()
-{
+void TestRestParsers::balanceRejectsNonDecimals_data() {
     QTest::addColumn<QByteArray>("json");
     QTest::newRow("text") << QByteArray(R"({"ZUSD":"1.0","XXBT":"abc"})");
     QTest::newRow("fraction as JSON number") << QByteArray(R"({"ZUSD":"1.0","XXBT":1.5})");
@@ -383,14 +360,12 @@ void TestRestParsers::balanceRejectsNonDecimals_data()
     QTest::newRow("object") << QByteArray(R"({"ZUSD":"1.0","XXBT":{"balance":"1"}})");
 }
 
-void TestRestParsers::balanceRejectsNonDecimals()
-{
+void TestRestParsers::balanceRejectsNonDecimals() {
     QFETCH(QByteArray, json);
     EXPECT_PARSE_ERROR(parse::balance(parseJson(json)), u"'XXBT'"_s, u"decimal"_s, u"Balance"_s);
 }
 
-void TestRestParsers::balanceEx()
-{
+void TestRestParsers::balanceEx() {
     LOAD_RESULT(result, "balanceex.json");
     const auto r = parse::balanceEx(result);
     KT_VERIFY_OK(r);
@@ -409,8 +384,7 @@ void TestRestParsers::balanceEx()
                        u"'balance'"_s);
 }
 
-void TestRestParsers::openOrders()
-{
+void TestRestParsers::openOrders() {
     LOAD_RESULT(result, "openorders.json");
     const auto r = parse::openOrders(result);
     KT_VERIFY_OK(r);
@@ -444,8 +418,7 @@ void TestRestParsers::openOrders()
     QVERIFY(p->trades.isEmpty());
 }
 
-void TestRestParsers::queryOrders()
-{
+void TestRestParsers::queryOrders() {
     LOAD_RESULT(result, "queryorders.json");
     const auto r = parse::queryOrders(result);
     KT_VERIFY_OK(r);
@@ -463,8 +436,7 @@ void TestRestParsers::queryOrders()
     QCOMPARE(canceled->reason, u"User requested"_s);
 }
 
-void TestRestParsers::closedOrdersCount()
-{
+void TestRestParsers::closedOrdersCount() {
     LOAD_RESULT(result, "queryorders.json");
     QJsonObject page{{u"closed"_s, result}, {u"count"_s, 120}};
     const auto r = parse::closedOrders(page);
@@ -477,8 +449,7 @@ void TestRestParsers::closedOrdersCount()
     EXPECT_PARSE_ERROR(parse::closedOrders(QJsonObject{{u"count"_s, 1}}), u"'closed'"_s);
 }
 
-void TestRestParsers::orderMissingFields()
-{
+void TestRestParsers::orderMissingFields() {
     LOAD_RESULT(result, "openorders.json");
     const QJsonObject open = result.toObject().value(u"open"_s).toObject();
     const QJsonObject order = open.value(u"OQCLML-BW3P3-BUCMWZ"_s).toObject();
@@ -495,13 +466,12 @@ void TestRestParsers::orderMissingFields()
 
     QJsonObject noDescr = order;
     noDescr.remove(u"descr"_s);
-    EXPECT_PARSE_ERROR(
-        parse::openOrders(QJsonObject{{u"open"_s, QJsonObject{{u"OQCLML-BW3P3-BUCMWZ"_s, noDescr}}}}),
-        u"'descr'"_s);
+    EXPECT_PARSE_ERROR(parse::openOrders(QJsonObject{
+                           {u"open"_s, QJsonObject{{u"OQCLML-BW3P3-BUCMWZ"_s, noDescr}}}}),
+                       u"'descr'"_s);
 }
 
-void TestRestParsers::tradesHistory()
-{
+void TestRestParsers::tradesHistory() {
     LOAD_RESULT(result, "tradeshistory.json");
     const auto r = parse::tradesHistory(result);
     KT_VERIFY_OK(r);
@@ -531,8 +501,7 @@ void TestRestParsers::tradesHistory()
     EXPECT_PARSE_ERROR(parse::tradesHistory(broken), u"'ordertxid'"_s);
 }
 
-void TestRestParsers::ledgers()
-{
+void TestRestParsers::ledgers() {
     LOAD_RESULT(result, "ledgers.json");
     const auto r = parse::ledgers(result);
     KT_VERIFY_OK(r);
@@ -548,13 +517,13 @@ void TestRestParsers::ledgers()
     QCOMPARE(e->balance, dec("459567.9171"));
     QCOMPARE(e->time, dec("1688464484.1787"));
 
-    EXPECT_PARSE_ERROR(parse::ledgers(parseJson(
-                           R"({"ledger":{"L1":{"asset":"ZUSD","amount":"1","fee":"0","balance":"?"}}})")),
-                       u"'balance'"_s);
+    EXPECT_PARSE_ERROR(
+        parse::ledgers(parseJson(
+            R"({"ledger":{"L1":{"asset":"ZUSD","amount":"1","fee":"0","balance":"?"}}})")),
+        u"'balance'"_s);
 }
 
-void TestRestParsers::addOrder()
-{
+void TestRestParsers::addOrder() {
     const auto r = parse::addOrder(parseJson(
         R"({"descr":{"order":"buy 1.25000000 XBTUSD @ limit 37500.0"},"txid":["OUF4EM-FRGI2-MQMWZD"]})"));
     KT_VERIFY_OK(r);
@@ -562,17 +531,15 @@ void TestRestParsers::addOrder()
     QCOMPARE(r->descrOrder, u"buy 1.25000000 XBTUSD @ limit 37500.0"_s);
 }
 
-void TestRestParsers::addOrderValidateOnly()
-{
-    const auto r =
-        parse::addOrder(parseJson(R"({"descr":{"order":"buy 1.25000000 XBTUSD @ limit 37500.0"}})"));
+void TestRestParsers::addOrderValidateOnly() {
+    const auto r = parse::addOrder(
+        parseJson(R"({"descr":{"order":"buy 1.25000000 XBTUSD @ limit 37500.0"}})"));
     KT_VERIFY_OK(r);
     QVERIFY(r->txids.isEmpty());
     QCOMPARE(r->descrOrder, u"buy 1.25000000 XBTUSD @ limit 37500.0"_s);
 }
 
-void TestRestParsers::addOrderBatch()
-{
+void TestRestParsers::addOrderBatch() {
     const auto r = parse::addOrderBatch(parseJson(
         R"({"orders":[{"txid":"O5OR23-ZSJ4L-7ACIHA","descr":{"order":"buy 1.00000000 XBTUSD @ limit 30000.0"}},
                       {"error":"EOrder:Insufficient funds"}]})"));
@@ -586,16 +553,14 @@ void TestRestParsers::addOrderBatch()
     EXPECT_PARSE_ERROR(parse::addOrderBatch(parseJson(R"({"orders":{}})")), u"'orders'"_s);
 }
 
-void TestRestParsers::amendOrder()
-{
+void TestRestParsers::amendOrder() {
     const auto r = parse::amendOrder(parseJson(R"({"amend_id":"TJSMEH-AA67V-YUSQ6O"})"));
     KT_VERIFY_OK(r);
     QCOMPARE(r->amendId, u"TJSMEH-AA67V-YUSQ6O"_s);
     EXPECT_PARSE_ERROR(parse::amendOrder(parseJson(R"({})")), u"'amend_id'"_s);
 }
 
-void TestRestParsers::cancel()
-{
+void TestRestParsers::cancel() {
     const auto r = parse::cancel(parseJson(R"({"count":3,"pending":true})"));
     KT_VERIFY_OK(r);
     QCOMPARE(r->count, 3);
@@ -606,10 +571,9 @@ void TestRestParsers::cancel()
     EXPECT_PARSE_ERROR(parse::cancel(parseJson(R"({"pending":false})")), u"'count'"_s);
 }
 
-void TestRestParsers::cancelAllOrdersAfter()
-{
-    const auto r = parse::cancelAllOrdersAfter(
-        parseJson(R"({"currentTime":"2023-03-24T17:41:56Z","triggerTime":"2023-03-24T17:42:56Z"})"));
+void TestRestParsers::cancelAllOrdersAfter() {
+    const auto r = parse::cancelAllOrdersAfter(parseJson(
+        R"({"currentTime":"2023-03-24T17:41:56Z","triggerTime":"2023-03-24T17:42:56Z"})"));
     KT_VERIFY_OK(r);
     QCOMPARE(r->currentTime, u"2023-03-24T17:41:56Z"_s);
     QCOMPARE(r->triggerTime, u"2023-03-24T17:42:56Z"_s);
@@ -617,8 +581,7 @@ void TestRestParsers::cancelAllOrdersAfter()
                        u"'triggerTime'"_s);
 }
 
-void TestRestParsers::webSocketsToken()
-{
+void TestRestParsers::webSocketsToken() {
     const auto r = parse::webSocketsToken(
         parseJson(R"({"token":"1Dwc4lzSwNWOAwkMdqhssNNFhs1ed606d1WcF3XfEMw","expires":900})"));
     KT_VERIFY_OK(r);
@@ -627,8 +590,7 @@ void TestRestParsers::webSocketsToken()
     EXPECT_PARSE_ERROR(parse::webSocketsToken(parseJson(R"({"expires":900})")), u"'token'"_s);
 }
 
-void TestRestParsers::tradeBalance()
-{
+void TestRestParsers::tradeBalance() {
     const auto r = parse::tradeBalance(parseJson(
         R"({"eb":"1101.3425","tb":"392.2264","m":"7.0354","n":"-10.0232","c":"21.1063",
             "v":"31.1297","e":"382.2032","mf":"375.1678","ml":"5432.57"})"));
@@ -641,8 +603,7 @@ void TestRestParsers::tradeBalance()
     EXPECT_PARSE_ERROR(parse::tradeBalance(parseJson(R"({"eb":"1"})")), u"'tb'"_s);
 }
 
-void TestRestParsers::notAnObject()
-{
+void TestRestParsers::notAnObject() {
     const QJsonValue arr = QJsonArray{1, 2};
     EXPECT_PARSE_ERROR(parse::balance(arr), u"'result'"_s);
     EXPECT_PARSE_ERROR(parse::ticker(arr), u"'result'"_s);
