@@ -261,6 +261,15 @@ std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, con
     return job;
 }
 
+RestReply *RestClient::rejectLocally(const QString &method, Error error)
+{
+    auto *reply = new RestReply(method, this);
+    connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
+    Q_EMIT callFailed(method, error);
+    reply->finishWith(std::move(error));
+    return reply;
+}
+
 RestReply *RestClient::start(std::shared_ptr<Job> job) {
     auto *reply = new RestReply(job->method, this);
     job->reply = reply;
@@ -655,10 +664,7 @@ Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order) {
     job->orderId = order.clOrdId;
     job->tradingCosts = {{job->pair, tradingCost(TradingAction::Add, 0)}};
     if (const QString why = order.validationError(); !why.isEmpty()) {
-        auto *reply = new RestReply(job->method, this);
-        connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
-        reply->finishWith(invalidOrder(why));
-        return {reply, parse::addOrder};
+        return {rejectLocally(job->method, invalidOrder(why)), parse::addOrder};
     }
     return {start(job), parse::addOrder};
 }
@@ -687,10 +693,7 @@ Call<QList<BatchOrderEntry>> RestClient::addOrderBatch(const QString &pair,
     job->pair = canonicalPair(pair);
     job->tradingCosts = {{job->pair, batchAddCost(int(orders.size()))}};
     if (!why.isEmpty()) {
-        auto *reply = new RestReply(job->method, this);
-        connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
-        reply->finishWith(invalidOrder(why));
-        return {reply, parse::addOrderBatch};
+        return {rejectLocally(job->method, invalidOrder(why)), parse::addOrderBatch};
     }
     return {start(job), parse::addOrderBatch};
 }

@@ -153,6 +153,8 @@ Q_SIGNALS:
 private:
     struct Job;
     RestReply *start(std::shared_ptr<Job> job);
+    // A reply that fails at once, without touching the network (local validation).
+    RestReply *rejectLocally(const QString &method, Error error);
     void schedule(const std::shared_ptr<Job> &job, qint64 delayMs);
     void send(const std::shared_ptr<Job> &job);
     void handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome);

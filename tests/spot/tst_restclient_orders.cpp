@@ -330,6 +330,7 @@ void TestRestClientOrders::localValidationSendsNothing() {
     server.on(u"/0/private/AddOrderBatch"_s, krakenResultText(R"({"orders":[]})"));
     RestClient client(testConfig(server.baseUrl()));
     client.setCredentials(credentials());
+    QSignalSpy failed(&client, &RestClient::callFailed);
 
     OrderRequest bad = limitBuy();
     if (which == u"noprice"_s || which == u"batchbad"_s)
@@ -358,6 +359,8 @@ void TestRestClientOrders::localValidationSendsNothing() {
     QVERIFY2(error->toString().contains(phrase), qPrintable(error->toString()));
     QCOMPARE(server.count(), 0);
     QCOMPARE(client.tradingCounter(u"XBTUSD"_s), 0.0); // nothing charged either
+    // A local rejection is still a failed call the status bar hears about, once.
+    QCOMPARE(failed.size(), 1);
 }
 
 void TestRestClientOrders::tradingCounterUsesCanonicalPair() {
