@@ -21,6 +21,31 @@ QCommandLineOption timeoutOption() {
                               u"S"_s, u"30"_s);
 }
 
+QCommandLineOption wsUrlOption() {
+    return QCommandLineOption(u"ws-url"_s,
+                              u"Kraken Spot WebSocket v2 URL (default wss://ws.kraken.com/v2, or "
+                              u"$KRAKEN_WS_URL); the paper exchange's for paper trading."_s,
+                              u"URL"_s);
+}
+
+std::optional<kraken::spot::WsClientConfig> wsConfig(const QCommandLineParser &parser,
+                                                     const QString &command) {
+    kraken::spot::WsClientConfig config;
+    QString url = parser.value(u"ws-url"_s);
+    if (url.isEmpty())
+        url = qEnvironmentVariable("KRAKEN_WS_URL");
+    if (!url.isEmpty()) {
+        const QUrl parsed(url, QUrl::StrictMode);
+        if (!parsed.isValid() || (parsed.scheme() != u"ws"_s && parsed.scheme() != u"wss"_s) ||
+            parsed.host().isEmpty()) {
+            printUsageError(u"--ws-url '%1' is not a ws(s) URL"_s.arg(url), command);
+            return std::nullopt;
+        }
+        config.url = parsed;
+    }
+    return config;
+}
+
 std::optional<CommonSettings> commonSettings(const QCommandLineParser &parser,
                                              const QString &command) {
     CommonSettings s;

@@ -3,6 +3,7 @@
 // Options every network command shares (--spot-url, --timeout), parsed one way everywhere.
 
 #include "kraken/spot/restclient.h"
+#include "kraken/spot/wsclient.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -13,6 +14,11 @@ namespace app::cli {
 
 QCommandLineOption spotUrlOption();
 QCommandLineOption timeoutOption();
+QCommandLineOption wsUrlOption();
+
+// WebSocket settings from --ws-url (or $KRAKEN_WS_URL); nullopt after a usage error.
+std::optional<kraken::spot::WsClientConfig> wsConfig(const QCommandLineParser &parser,
+                                                     const QString &command);
 
 struct CommonSettings {
     kraken::spot::RestClientConfig config;

@@ -1,9 +1,11 @@
 // krakenterm-cli: headless KrakenTerm. Dispatches to one command per verb; each command
 // parses its own options and returns an exit code from cliexit.h.
 
+#include "bookcommand.h"
 #include "cliexit.h"
 #include "instrumentscommand.h"
 #include "spotcommand.h"
+#include "streamcommand.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -22,6 +24,9 @@ const char Usage[] =
     "Commands:\n"
     "  spot         send one Spot REST request (public or signed private) and print the JSON\n"
     "  instruments  list Spot pairs with their precisions and minimums\n"
+    "  stream       stream WS v2 market data (book, trade, ticker, ohlc) as JSONL\n"
+    "  record       record raw WS v2 frames to a file for replay\n"
+    "  book         live top-of-book view; 'book replay FILE' verifies a recording\n"
     "\n"
     "Run 'krakenterm-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 ok, 1 Kraken or HTTP error, 2 usage, 3 network error or timeout.\n";
@@ -59,6 +64,12 @@ int main(int argc, char *argv[]) {
         return app::cli::runSpotCommand(args);
     if (command == u"instruments"_s)
         return app::cli::runInstrumentsCommand(args);
+    if (command == u"stream"_s)
+        return app::cli::runStreamCommand(args);
+    if (command == u"record"_s)
+        return app::cli::runRecordCommand(args);
+    if (command == u"book"_s)
+        return app::cli::runBookCommand(args);
     app::cli::printUsageError(u"unknown command '%1'"_s.arg(command), {});
     return app::cli::ExitUsage;
 }

@@ -3,3 +3,7 @@
 namespace kraken::spot {
 Q_LOGGING_CATEGORY(lcRest, "kraken.rest", QtInfoMsg)
 }
+
+namespace kraken::spot {
+Q_LOGGING_CATEGORY(lcWs, "kraken.ws", QtInfoMsg)
+}

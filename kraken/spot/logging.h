@@ -5,3 +5,7 @@
 namespace kraken::spot {
 Q_DECLARE_LOGGING_CATEGORY(lcRest) // "kraken.rest"
 }
+
+namespace kraken::spot {
+Q_DECLARE_LOGGING_CATEGORY(lcWs) // "kraken.ws"
+}

@@ -261,8 +261,7 @@ std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, con
     return job;
 }
 
-RestReply *RestClient::rejectLocally(const QString &method, Error error)
-{
+RestReply *RestClient::rejectLocally(const QString &method, Error error) {
     auto *reply = new RestReply(method, this);
     connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
     Q_EMIT callFailed(method, error);

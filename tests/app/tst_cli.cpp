@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +24,29 @@ struct Run {
     QByteArray out;
     QByteArray err;
 };
+
+QByteArray wsFixture(const char *name) {
+    QFile f(QStringLiteral(KT_TEST_DATA_DIR "/spot/ws/") + QString::fromLatin1(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", name);
+    return f.readAll().trimmed();
+}
+
+// A recording as `record` writes it, from frames whose checksums were computed outside our
+// code (the documented vector, and Python's zlib.crc32 for the update). Line 5 carries a
+// corrupted checksum; line 6 must be skipped until the fresh snapshot on line 7.
+QByteArray recording(bool withBadLine, bool withInstruments = true) {
+    const QByteArray snapshot = wsFixture("book_snapshot.json");
+    const QByteArray update = wsFixture("book_update.json");
+    QByteArray bad = update;
+    bad.replace("\"checksum\":1643095132", "\"checksum\":1");
+    QList<QByteArray> lines;
+    lines << (withInstruments ? wsFixture("instrument_snapshot.json") : wsFixture("heartbeat.json"))
+          << wsFixture("subscribe_ack.json")
+          << "{\"recv\":1700000000000000000,\"msg\":" + snapshot + "}" << update
+          << (withBadLine ? bad : wsFixture("heartbeat.json")) << update << snapshot << update;
+    return lines.join('\n') + '\n';
+}
 
 QJsonObject vector(const char *name) {
     QFile f(QStringLiteral(KT_VECTORS_DIR "/") + QString::fromLatin1(name));
@@ -110,7 +134,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("spot"));
         QVERIFY(r.out.contains("instruments"));
-        for (const QString &cmd : {u"spot"_s, u"instruments"_s}) {
+        for (const QString &cmd :
+             {u"spot"_s, u"instruments"_s, u"stream"_s, u"record"_s, u"book"_s}) {
             const Run h = run({cmd, u"--help"_s});
             QCOMPARE(h.exitCode, 0);
             QVERIFY2(h.out.contains(QByteArray("krakenterm-cli " + cmd.toUtf8())),
@@ -134,6 +159,14 @@ private Q_SLOTS:
         QTest::newRow("bad timeout")
             << QStringList{u"spot"_s, u"public/Time"_s, u"--timeout"_s, u"x"_s};
         QTest::newRow("bad url") << QStringList{u"instruments"_s, u"--spot-url"_s, u"ftp://x"_s};
+        QTest::newRow("stream no symbol") << QStringList{u"stream"_s, u"book"_s};
+        QTest::newRow("stream bad channel") << QStringList{u"stream"_s, u"level9"_s, u"BTC/USD"_s};
+        QTest::newRow("stream bad depth")
+            << QStringList{u"stream"_s, u"book"_s, u"BTC/USD"_s, u"--depth"_s, u"7"_s};
+        QTest::newRow("stream bad ws url")
+            << QStringList{u"stream"_s, u"trade"_s, u"BTC/USD"_s, u"--ws-url"_s, u"http://x"_s};
+        QTest::newRow("record no file") << QStringList{u"record"_s};
+        QTest::newRow("replay no file") << QStringList{u"book"_s, u"replay"_s};
     }
     void usageErrorsExitTwo() {
         QFETCH(QStringList, args);
@@ -255,6 +288,65 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("timeout"), r.err.constData());
         QVERIFY(!held.isEmpty()); // it really connected and waited
+    }
+
+    void bookReplayVerifiesEveryChecksum() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"good.jsonl"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(recording(false));
+        f.close();
+        const Run r = run({u"book"_s, u"replay"_s, path, u"--json"_s});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+        QCOMPARE(o.value(u"messages"_s).toInt(), 8);
+        QCOMPARE(o.value(u"checksum_mismatches"_s).toInt(), 0);
+        // 20 + 3 (line 4) + 3 (line 6, after a good line 5) + 20 + 3.
+        QCOMPARE(o.value(u"level_updates"_s).toInt(), 49);
+        QVERIFY(o.value(u"mismatch_lines"_s).toArray().isEmpty());
+        for (const char *key : {"elapsed_s", "msgs_per_s", "level_updates_per_s"})
+            QVERIFY2(o.contains(QString::fromLatin1(key)), key);
+    }
+
+    void bookReplayReportsTheBadLine() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"bad.jsonl"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(recording(true));
+        f.close();
+        const Run j = run({u"book"_s, u"replay"_s, path, u"--json"_s});
+        QCOMPARE(j.exitCode, 1);
+        const QJsonObject o = QJsonDocument::fromJson(j.out.trimmed().split('\n').last()).object();
+        QCOMPARE(o.value(u"checksum_mismatches"_s).toInt(), 1);
+        QCOMPARE(o.value(u"mismatch_lines"_s).toArray(), QJsonArray{5});
+        // Line 6 is skipped (the book waits for a snapshot); line 7 resyncs, line 8 verifies.
+        QCOMPARE(o.value(u"level_updates"_s).toInt(), 20 + 3 + 3 + 20 + 3);
+
+        const Run t = run({u"book"_s, u"replay"_s, path});
+        QCOMPARE(t.exitCode, 1);
+        QVERIFY2(t.out.contains("checksum mismatches: 1 at lines 5\n"), t.out.constData());
+        QVERIFY(t.out.contains("messages: 8"));
+        QVERIFY(t.out.trimmed().split('\n').last().startsWith("throughput: "));
+    }
+
+    void bookReplayNeedsPrecisions() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"noinstr.jsonl"_s);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(recording(false, false));
+        f.close();
+        // Without an instrument frame nothing can be checked: that is not success.
+        const Run r = run({u"book"_s, u"replay"_s, path});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("unusable lines"), r.out.constData());
+        const Run p = run({u"book"_s, u"replay"_s, path, u"--price-precision"_s, u"1"_s,
+                           u"--qty-precision"_s, u"8"_s, u"--depth"_s, u"10"_s});
+        QCOMPARE(p.exitCode, 0);
+        const Run bad = run({u"book"_s, u"replay"_s, dir.filePath(u"missing.jsonl"_s)});
+        QCOMPARE(bad.exitCode, 2);
     }
 
     void instrumentsTableAndFilter() {
