@@ -13,6 +13,7 @@
 //
 // Run: bench_book --benchmark_min_time=0.2
 
+#include "alloccounter.h"
 #include "kraken/book/orderbook.h"
 #include "kraken/core/decimal.h"
 
@@ -35,74 +36,6 @@ using kraken::Decimal;
 using kraken::book::ApplyStatus;
 using kraken::book::LevelUpdate;
 using kraken::book::OrderBook;
-
-// ---- allocation counter ----------------------------------------------------------------------
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-
-void *countedAlloc(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n == 0 ? 1 : n);
-}
-
-void *countedAlignedAlloc(std::size_t n, std::align_val_t al) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    const auto a = static_cast<std::size_t>(al);
-    return std::aligned_alloc(a, (n + a - 1) / a * a);
-}
-} // namespace
-
-void *operator new(std::size_t n) {
-    if (void *p = countedAlloc(n))
-        return p;
-    throw std::bad_alloc();
-}
-void *operator new[](std::size_t n) {
-    if (void *p = countedAlloc(n))
-        return p;
-    throw std::bad_alloc();
-}
-void *operator new(std::size_t n, const std::nothrow_t &) noexcept {
-    return countedAlloc(n);
-}
-void *operator new[](std::size_t n, const std::nothrow_t &) noexcept {
-    return countedAlloc(n);
-}
-void *operator new(std::size_t n, std::align_val_t al) {
-    if (void *p = countedAlignedAlloc(n, al))
-        return p;
-    throw std::bad_alloc();
-}
-void *operator new[](std::size_t n, std::align_val_t al) {
-    if (void *p = countedAlignedAlloc(n, al))
-        return p;
-    throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept {
-    std::free(p);
-}
-void operator delete[](void *p) noexcept {
-    std::free(p);
-}
-void operator delete(void *p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void *p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void *p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void *p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void *p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void *p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
 
 namespace {
 
@@ -331,7 +264,7 @@ void BM_ApplyAndChecksum(benchmark::State &state) {
     std::uint64_t messages = 0;
     std::uint64_t levels = 0;
     std::uint64_t mismatches = 0;
-    const std::uint64_t allocationsBefore = g_allocations.load();
+    const std::uint64_t allocationsBefore = allocationCount();
     for (auto _ : state) {
         const Message &m = s.messages[next];
         const ApplyStatus status = book.applyUpdate(bidsOf(s, m), asksOf(s, m));
@@ -346,7 +279,7 @@ void BM_ApplyAndChecksum(benchmark::State &state) {
             state.ResumeTiming();
         }
     }
-    const std::uint64_t allocations = g_allocations.load() - allocationsBefore;
+    const std::uint64_t allocations = allocationCount() - allocationsBefore;
     if (mismatches != 0)
         state.SkipWithError("checksum mismatch");
     state.SetItemsProcessed(std::int64_t(levels));
@@ -391,11 +324,11 @@ void BM_Checksum(benchmark::State &state) {
         state.SkipWithError("snapshot checksum mismatch");
         return;
     }
-    const std::uint64_t allocationsBefore = g_allocations.load();
+    const std::uint64_t allocationsBefore = allocationCount();
     for (auto _ : state)
         benchmark::DoNotOptimize(book.computeChecksum());
     state.counters["allocs/call"] =
-        double(g_allocations.load() - allocationsBefore) /
+        double(allocationCount() - allocationsBefore) /
         double(std::max<benchmark::IterationCount>(state.iterations(), 1));
 }
 BENCHMARK(BM_Checksum);
