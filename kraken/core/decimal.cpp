@@ -31,20 +31,18 @@ Int128 pow10Wide(int n) {
     return r;
 }
 
-// Divides value by 10^digits with the given rounding. digits may exceed 18.
-Int128 divRound(Int128 value, int digits, Rounding mode) {
-    if (digits <= 0)
-        return value;
-    if (digits > 38) // |value| < 10^38: the quotient is zero, only the rounding step remains
-        return mode == Rounding::Up && value != 0 ? (value < 0 ? -1 : 1) : 0;
-    const Int128 divisor = pow10Wide(digits);
+// value / divisor rounded with `mode` (divisor != 0, either sign). Down is toward zero,
+// Up away from zero; the halves compare the remainder's magnitude with half the divisor's.
+Int128 quotientRounded(Int128 value, Int128 divisor, Rounding mode) {
     Int128 q = value / divisor;
     const Int128 r = value % divisor; // same sign as value
     if (r == 0)
         return q;
-    const int sign = value < 0 ? -1 : 1;
+    const int sign = (value < 0) != (divisor < 0) ? -1 : 1;
     const Int128 absR = r < 0 ? -r : r;
-    const Int128 twice = absR * 2;
+    // |r| against |divisor| - |r| rather than 2|r| against |divisor|: the same test, and
+    // it cannot overflow even for a divisor of 10^38.
+    const Int128 rest = (divisor < 0 ? -divisor : divisor) - absR;
     bool awayFromZero = false;
     switch (mode) {
     case Rounding::Down:
@@ -54,15 +52,24 @@ Int128 divRound(Int128 value, int digits, Rounding mode) {
         awayFromZero = true;
         break;
     case Rounding::HalfUp:
-        awayFromZero = twice >= divisor;
+        awayFromZero = absR >= rest;
         break;
     case Rounding::HalfEven:
-        awayFromZero = twice > divisor || (twice == divisor && (q % 2 != 0));
+        awayFromZero = absR > rest || (absR == rest && (q % 2 != 0));
         break;
     }
     if (awayFromZero)
         q += sign;
     return q;
+}
+
+// Divides value by 10^digits with the given rounding. digits may exceed 18.
+Int128 divRound(Int128 value, int digits, Rounding mode) {
+    if (digits <= 0)
+        return value;
+    if (digits > 38) // |value| < 10^38: the quotient is zero, only the rounding step remains
+        return mode == Rounding::Up && value != 0 ? (value < 0 ? -1 : 1) : 0;
+    return quotientRounded(value, pow10Wide(digits), mode);
 }
 
 } // namespace
@@ -243,6 +250,35 @@ std::optional<Decimal> Decimal::times(const Decimal &other, int scale, Rounding 
     if (!fits(product))
         return std::nullopt;
     return Decimal(static_cast<std::int64_t>(product), scale);
+}
+
+std::optional<Decimal> Decimal::dividedBy(const Decimal &divisor, int scale, Rounding mode) const {
+    if (scale < 0 || scale > MaxScale || divisor.m_mantissa == 0)
+        return std::nullopt;
+    // (m1 / 10^s1) / (m2 / 10^s2) at `scale` places is m1 * 10^(scale + s2 - s1) / m2: the
+    // power goes on whichever side keeps it non-negative, so the division is the only
+    // rounding step.
+    Int128 numerator = m_mantissa;
+    Int128 denominator = divisor.m_mantissa;
+    const int shift = scale + divisor.m_scale - m_scale; // -18..36
+    if (shift >= 0) {
+        // 2^63 * 10^36 does not fit 128 bits. Once |numerator| passes 10^37 one more factor
+        // of ten makes it above 10^38, and divided by |m2| < 9.3e18 that is above 1.07e19:
+        // beyond int64 whatever the divisor, so stopping there loses nothing. Up to 10^37,
+        // times ten stays below 10^38 < 2^127.
+        const Int128 Limit = pow10Wide(37);
+        for (int i = 0; i < shift; ++i) {
+            if (numerator > Limit || numerator < -Limit)
+                return std::nullopt;
+            numerator *= 10;
+        }
+    } else {
+        denominator *= Pow10[std::size_t(-shift)]; // |m2| * 10^18 < 9.3e36: exact
+    }
+    const Int128 q = quotientRounded(numerator, denominator, mode);
+    if (!fits(q))
+        return std::nullopt;
+    return Decimal(static_cast<std::int64_t>(q), scale);
 }
 
 bool Decimal::isMultipleOf(const Decimal &increment) const {

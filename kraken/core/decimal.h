@@ -50,6 +50,12 @@ public:
     // Product rounded to `scale` places (e.g. notional = price * qty at cost_decimals).
     std::optional<Decimal> times(const Decimal &other, int scale,
                                  Rounding mode = Rounding::HalfEven) const;
+    // Quotient rounded to `scale` places (e.g. vwap = notional / volume at the price's
+    // places), computed exactly in 128 bits and rounded once, so no intermediate rounding
+    // leaks into the result. nullopt on a zero divisor, `scale` outside 0..18, or a quotient
+    // beyond the 64-bit mantissa.
+    std::optional<Decimal> dividedBy(const Decimal &divisor, int scale,
+                                     Rounding mode = Rounding::HalfEven) const;
     Decimal negated() const { return Decimal(-m_mantissa, m_scale); }
     Decimal abs() const { return m_mantissa < 0 ? negated() : *this; }
 

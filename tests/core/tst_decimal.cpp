@@ -63,6 +63,10 @@ private Q_SLOTS:
     void isMultipleOf();
     void normalized_data();
     void normalized();
+    void dividedBy_data();
+    void dividedBy();
+    void dividedByRejects_data();
+    void dividedByRejects();
 };
 
 // Plain decimal text keeps exactly the digits written: mantissa and scale are fixed by the
@@ -578,6 +582,154 @@ void TestDecimal::normalized() {
     QCOMPARE(n.mantissa(), mantissa);
     QCOMPARE(n.scale(), scale);
     QCOMPARE(n, original); // same value
+}
+
+// Division at a chosen scale with one rounding step (vwap = notional / volume). Every
+// expected quotient is the decimal long division written out by hand.
+void TestDecimal::dividedBy_data() {
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<int>("scale");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("expected");
+
+    const int even = int(Rounding::HalfEven);
+    const int halfUp = int(Rounding::HalfUp);
+    const int down = int(Rounding::Down);
+    const int up = int(Rounding::Up);
+
+    QTest::newRow("exact") << "10"_ba
+                           << "4"_ba << 2 << even << u"2.50"_s;
+    QTest::newRow("exact vwap") << "90500.00"_ba
+                                << "2"_ba << 1 << even << u"45250.0"_s;
+    QTest::newRow("zero dividend") << "0"_ba
+                                   << "5"_ba << 4 << even << u"0.0000"_s;
+    QTest::newRow("1/3 at 8") << "1"_ba
+                              << "3"_ba << 8 << even << u"0.33333333"_s;
+    QTest::newRow("2/3 at 8") << "2"_ba
+                              << "3"_ba << 8 << even << u"0.66666667"_s;
+    // 1/7 = 0.142857142857142857|142857...: the 19th digit is 1, so it rounds down.
+    QTest::newRow("1/7 at 18") << "1"_ba
+                               << "7"_ba << 18 << even << u"0.142857142857142857"_s;
+    // 1/8 = 0.125: a tie at 2 places whose kept digit (2) is even.
+    QTest::newRow("0.125 HalfEven") << "1"_ba
+                                    << "8"_ba << 2 << even << u"0.12"_s;
+    QTest::newRow("0.125 HalfUp") << "1"_ba
+                                  << "8"_ba << 2 << halfUp << u"0.13"_s;
+    QTest::newRow("0.125 Down") << "1"_ba
+                                << "8"_ba << 2 << down << u"0.12"_s;
+    QTest::newRow("0.125 Up") << "1"_ba
+                              << "8"_ba << 2 << up << u"0.13"_s;
+    // 27/200 = 0.135: a tie whose kept digit (3) is odd.
+    QTest::newRow("0.135 HalfEven") << "27"_ba
+                                    << "200"_ba << 2 << even << u"0.14"_s;
+    QTest::newRow("0.135 HalfUp") << "27"_ba
+                                  << "200"_ba << 2 << halfUp << u"0.14"_s;
+    QTest::newRow("0.135 Down") << "27"_ba
+                                << "200"_ba << 2 << down << u"0.13"_s;
+    QTest::newRow("0.135 Up") << "27"_ba
+                              << "200"_ba << 2 << up << u"0.14"_s;
+    // Signs: Down is toward zero, Up away from zero, ties by magnitude.
+    QTest::newRow("-1/8 HalfEven") << "-1"_ba
+                                   << "8"_ba << 2 << even << u"-0.12"_s;
+    QTest::newRow("-1/8 HalfUp") << "-1"_ba
+                                 << "8"_ba << 2 << halfUp << u"-0.13"_s;
+    QTest::newRow("-1/8 Down") << "-1"_ba
+                               << "8"_ba << 2 << down << u"-0.12"_s;
+    QTest::newRow("-1/8 Up") << "-1"_ba
+                             << "8"_ba << 2 << up << u"-0.13"_s;
+    QTest::newRow("1/-8 HalfUp") << "1"_ba
+                                 << "-8"_ba << 2 << halfUp << u"-0.13"_s;
+    QTest::newRow("-1/-8 HalfUp") << "-1"_ba
+                                  << "-8"_ba << 2 << halfUp << u"0.13"_s;
+    QTest::newRow("-27/200 HalfEven") << "-27"_ba
+                                      << "200"_ba << 2 << even << u"-0.14"_s;
+    QTest::newRow("-2/3 Down") << "-2"_ba
+                               << "3"_ba << 2 << down << u"-0.66"_s;
+    QTest::newRow("-2/3 Up") << "-2"_ba
+                             << "3"_ba << 2 << up << u"-0.67"_s;
+    QTest::newRow("-2/3 HalfEven") << "-2"_ba
+                                   << "-3"_ba << 2 << even << u"0.67"_s;
+    // A quotient below half a unit: only Up leaves zero.
+    QTest::newRow("1/3 at 0 Down") << "1"_ba
+                                   << "3"_ba << 0 << down << u"0"_s;
+    QTest::newRow("1/3 at 0 Up") << "1"_ba
+                                 << "3"_ba << 0 << up << u"1"_s;
+    QTest::newRow("-1/3 at 0 Up") << "-1"_ba
+                                  << "3"_ba << 0 << up << u"-1"_s;
+    // Operands at different scales; the result takes the requested one.
+    QTest::newRow("0.001/0.00000001") << "0.001"_ba
+                                      << "0.00000001"_ba << 0 << even << u"100000"_s;
+    QTest::newRow("123.456/0.1") << "123.456"_ba
+                                 << "0.1"_ba << 3 << even << u"1234.560"_s;
+    QTest::newRow("1/1e-18 at 0") << "1"_ba
+                                  << "0.000000000000000001"_ba << 0 << even
+                                  << u"1000000000000000000"_s;
+    // Shift of 36 places: 1 * 10^36 / 5 * 10^17 = 2 * 10^18.
+    QTest::newRow("shift 36") << "1"_ba
+                              << "0.500000000000000000"_ba << 18 << even
+                              << u"2.000000000000000000"_s;
+    QTest::newRow("int64 max / itself at 18")
+        << "9223372036854775807"_ba
+        << "9223372036854775807"_ba << 18 << even << u"1.000000000000000000"_s;
+    QTest::newRow("int64 max / 1") << "9223372036854775807"_ba
+                                   << "1"_ba << 0 << even << u"9223372036854775807"_s;
+    QTest::newRow("int64 min / 1") << "-9223372036854775808"_ba
+                                   << "1"_ba << 0 << even << u"-9223372036854775808"_s;
+    // A divisor smaller than the dividend's last place: 0.00000003 / 7 at 18 places is
+    // 0.000000004285714285|714...
+    QTest::newRow("small at 18") << "0.00000003"_ba
+                                 << "7"_ba << 18 << even << u"0.000000004285714286"_s;
+}
+
+void TestDecimal::dividedBy() {
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(int, scale);
+    QFETCH(int, mode);
+    QFETCH(QString, expected);
+
+    const auto q = dec(view(a)).dividedBy(dec(view(b)), scale, Rounding(mode));
+    QVERIFY(q.has_value());
+    QCOMPARE(q->scale(), scale);
+    QCOMPARE(q->toString(), expected);
+}
+
+// Division by zero, a scale outside 0..18, or a quotient beyond the mantissa: nullopt.
+void TestDecimal::dividedByRejects_data() {
+    QTest::addColumn<QByteArray>("a");
+    QTest::addColumn<QByteArray>("b");
+    QTest::addColumn<int>("scale");
+
+    QTest::newRow("zero divisor") << "1"_ba
+                                  << "0"_ba << 2;
+    QTest::newRow("zero divisor with places") << "0"_ba
+                                              << "0.000"_ba << 2;
+    QTest::newRow("scale -1") << "1"_ba
+                              << "1"_ba << -1;
+    QTest::newRow("scale 19") << "1"_ba
+                              << "1"_ba << 19;
+    QTest::newRow("int64 max / 0.5") << "9223372036854775807"_ba
+                                     << "0.5"_ba << 0;
+    QTest::newRow("int64 min / -1") << "-9223372036854775808"_ba
+                                    << "-1"_ba << 0;
+    QTest::newRow("int64 max padded") << "9223372036854775807"_ba
+                                      << "1"_ba << 1;
+    QTest::newRow("1e18 at 18 places") << "1"_ba
+                                       << "0.000000000000000001"_ba << 18;
+    // The 36-place shift would pass 128 bits: refused before it is computed.
+    QTest::newRow("beyond 128 bits") << "9223372036854775807"_ba
+                                     << "0.000000000000000001"_ba << 18;
+    QTest::newRow("negative beyond 128 bits") << "-9223372036854775808"_ba
+                                              << "0.000000000000000001"_ba << 18;
+}
+
+void TestDecimal::dividedByRejects() {
+    QFETCH(QByteArray, a);
+    QFETCH(QByteArray, b);
+    QFETCH(int, scale);
+
+    QVERIFY(!dec(view(a)).dividedBy(dec(view(b)), scale).has_value());
 }
 
 QTEST_GUILESS_MAIN(TestDecimal)
