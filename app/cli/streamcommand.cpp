@@ -243,7 +243,9 @@ int runRecordCommand(const QStringList &arguments) {
     if (!setup || !config)
         return ExitUsage;
     QFile file(positional.first());
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
+    // Unbuffered: every frame reaches the file as it arrives, so a recording cut short (a
+    // kill, a crash) keeps everything up to its last frame.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
         printUsageError(u"cannot write %1: %2"_s.arg(file.fileName(), file.errorString()),
                         u"record"_s);
         return ExitUsage;

@@ -14,6 +14,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 using namespace Qt::StringLiterals;
 
@@ -47,6 +49,46 @@ QByteArray recording(bool withBadLine, bool withInstruments = true) {
           << (withBadLine ? bad : wsFixture("heartbeat.json")) << update << snapshot << update;
     return lines.join('\n') + '\n';
 }
+
+// A Kraken-shaped WS v2 endpoint serving the fixture frames: acks every request, answers the
+// instrument subscription with the instrument snapshot and a BTC/USD book subscription with
+// the documented snapshot followed by one update (checksums computed outside our code).
+class FixtureWsServer : public QObject {
+public:
+    FixtureWsServer()
+        : server(QStringLiteral("fixture"), QWebSocketServer::NonSecureMode) {
+        connect(&server, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *ws = server.nextPendingConnection()) {
+                connect(ws, &QWebSocket::textMessageReceived, ws, [ws](const QString &text) {
+                    const QJsonObject req = QJsonDocument::fromJson(text.toUtf8()).object();
+                    const QString channel = req.value(u"params"_s)[u"channel"_s].toString();
+                    QJsonObject ack{
+                        {u"method"_s, req.value(u"method"_s)},
+                        {u"success"_s, true},
+                        {u"req_id"_s, req.value(u"req_id"_s)},
+                        {u"result"_s, QJsonObject{{u"channel"_s, channel}, {u"depth"_s, 10}}}};
+                    ws->sendTextMessage(
+                        QString::fromUtf8(QJsonDocument(ack).toJson(QJsonDocument::Compact)));
+                    if (req.value(u"method"_s) != u"subscribe"_s)
+                        return;
+                    if (channel == u"instrument"_s)
+                        ws->sendTextMessage(
+                            QString::fromUtf8(wsFixture("instrument_snapshot.json")));
+                    if (channel == u"book"_s) {
+                        ws->sendTextMessage(QString::fromUtf8(wsFixture("book_snapshot.json")));
+                        ws->sendTextMessage(QString::fromUtf8(wsFixture("book_update.json")));
+                    }
+                });
+                connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+            }
+        });
+        listening = server.listen(QHostAddress::LocalHost, 0);
+    }
+    QString url() const { return u"ws://127.0.0.1:%1/v2"_s.arg(server.serverPort()); }
+
+    QWebSocketServer server;
+    bool listening = false;
+};
 
 QJsonObject vector(const char *name) {
     QFile f(QStringLiteral(KT_VECTORS_DIR "/") + QString::fromLatin1(name));
@@ -347,6 +389,81 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode, 0);
         const Run bad = run({u"book"_s, u"replay"_s, dir.filePath(u"missing.jsonl"_s)});
         QCOMPARE(bad.exitCode, 2);
+    }
+
+    // record -> book replay: what the CLI records, the CLI verifies.
+    void recordThenReplayVerifies() {
+        FixtureWsServer ws;
+        QVERIFY(ws.listening);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"capture.jsonl"_s);
+        QProcess p;
+        p.setProcessEnvironment(cleanEnvironment());
+        QSignalSpy done(&p, &QProcess::finished);
+        p.start(QStringLiteral(KT_CLI_PATH),
+                {u"record"_s, file, u"book"_s, u"BTC/USD"_s, u"--ws-url"_s, ws.url()});
+        QVERIFY(p.waitForStarted(30000));
+        // The update is the last frame the server sends: wait until it is on disk.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QFile(file).size() > 0 &&
+                [&] {
+                    QFile f(file);
+                    return f.open(QIODevice::ReadOnly) && f.readAll().contains("1643095132");
+                }(),
+            30000);
+        p.terminate(); // SIGTERM: a clean stop, file flushed, exit 0
+        QVERIFY(done.wait(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        for (const QByteArray &line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QVERIFY2(o.value(u"recv"_s).toInteger() > 0, line.constData());
+            QVERIFY2(o.value(u"msg"_s).isObject(), line.constData());
+        }
+        // The instrument snapshot comes before any book frame, so a replay has precisions.
+        qsizetype firstInstrument = -1, firstBook = -1;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (firstInstrument < 0 && lines[i].contains("\"channel\":\"instrument\",\"type\""))
+                firstInstrument = i;
+            if (firstBook < 0 && lines[i].contains("\"channel\":\"book\",\"type\""))
+                firstBook = i;
+        }
+        QVERIFY(firstInstrument >= 0 && firstBook > firstInstrument);
+
+        const Run r = run({u"book"_s, u"replay"_s, file, u"--json"_s});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+        QCOMPARE(o.value(u"checksum_mismatches"_s).toInt(), 0);
+        QCOMPARE(o.value(u"level_updates"_s).toInt(), 20 + 3);
+    }
+
+    void streamPrintsVerifiedBookAsJsonl() {
+        FixtureWsServer ws;
+        QVERIFY(ws.listening);
+        QProcess p;
+        p.setProcessEnvironment(cleanEnvironment());
+        QSignalSpy done(&p, &QProcess::finished);
+        p.start(QStringLiteral(KT_CLI_PATH),
+                {u"stream"_s, u"book"_s, u"BTC/USD"_s, u"--ws-url"_s, ws.url()});
+        QVERIFY(p.waitForStarted(30000));
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).count('\n') >= 2, 30000);
+        p.terminate();
+        QVERIFY(done.wait(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QList<QByteArray> lines = out.trimmed().split('\n');
+        const QJsonObject snap = QJsonDocument::fromJson(lines.at(0)).object();
+        QCOMPARE(snap.value(u"type"_s).toString(), u"book"_s);
+        QCOMPARE(snap.value(u"checksum"_s).toInteger(), 3310070434);
+        // Exact decimals as strings, trailing zeros kept.
+        QCOMPARE(snap.value(u"asks"_s)[0][1].toString(), u"0.00100000"_s);
+        const QJsonObject upd = QJsonDocument::fromJson(lines.at(1)).object();
+        QCOMPARE(upd.value(u"checksum"_s).toInteger(), 1643095132);
+        QCOMPARE(upd.value(u"bids"_s)[0][0].toString(), u"45283.6"_s);
     }
 
     void instrumentsTableAndFilter() {
