@@ -1,6 +1,7 @@
 #include "bookreplay.h"
 
-#include "kraken/book/orderbook.h"
+#include "stringviewhash.h"
+#include "verifiedbook.h"
 #include "wsparser.h"
 
 #include <QElapsedTimer>
@@ -14,19 +15,7 @@ using namespace Qt::StringLiterals;
 namespace kraken::spot {
 
 using ws::WsParser;
-namespace {
-
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-struct ReplayBook {
-    std::unique_ptr<book::OrderBook> book;
-    bool awaitingSnapshot = true;
-};
-
-} // namespace
+namespace {} // namespace
 
 Result<BookReplay> BookReplay::load(const QByteArray &contents) {
     BookReplay replay;
@@ -66,8 +55,9 @@ Result<BookReplay> BookReplay::load(const QByteArray &contents) {
 BookReplay::Stats BookReplay::run(const Options &options) const {
     Stats stats;
     WsParser parser;
-    std::unordered_map<std::string, std::pair<int, int>, StringHash, std::equal_to<>> precisions;
-    std::unordered_map<std::string, ReplayBook, StringHash, std::equal_to<>> books;
+    std::unordered_map<std::string, std::pair<int, int>, StringViewHash, std::equal_to<>>
+        precisions;
+    std::unordered_map<std::string, VerifiedBook, StringViewHash, std::equal_to<>> books;
     int depthFromAck = 0;
 
     QElapsedTimer timer;
@@ -101,44 +91,38 @@ BookReplay::Stats BookReplay::run(const Options &options) const {
         for (const ws::BookEntry &e : parser.bookEntries()) {
             auto it = books.find(e.symbol);
             if (it == books.end())
-                it = books.emplace(std::string(e.symbol), ReplayBook{}).first;
-            ReplayBook &rb = it->second;
-            if (!snapshot && rb.awaitingSnapshot)
-                continue;
-            if (snapshot) {
-                int pp = options.pricePrecision.value_or(-1),
-                    qp = options.qtyPrecision.value_or(-1);
+                it = books.emplace(std::string(e.symbol), VerifiedBook{}).first;
+            int pp = -1, qp = -1, depth = 0;
+            QString symbol;
+            if (snapshot) { // what a snapshot (re)creates the book with
+                pp = options.pricePrecision.value_or(-1);
+                qp = options.qtyPrecision.value_or(-1);
                 if (const auto p = precisions.find(e.symbol); p != precisions.end()) {
                     pp = options.pricePrecision.value_or(p->second.first);
                     qp = options.qtyPrecision.value_or(p->second.second);
                 }
-                if (pp < 0 || qp < 0) {
-                    ++stats.unusableLines;
-                    if (stats.unusableLineNumbers.size() < 20)
-                        stats.unusableLineNumbers.append(f.line);
-                    continue;
-                }
-                const int depth = options.depth > 0  ? options.depth
-                                  : depthFromAck > 0 ? depthFromAck
-                                                     : 10;
-                if (!rb.book || rb.book->pricePrecision() != pp || rb.book->qtyPrecision() != qp ||
-                    rb.book->depth() != depth)
-                    rb.book = std::make_unique<book::OrderBook>(
-                        QString::fromUtf8(e.symbol.data(), qsizetype(e.symbol.size())), depth, pp,
-                        qp);
+                depth = options.depth > 0 ? options.depth : depthFromAck > 0 ? depthFromAck : 10;
+                symbol = QString::fromUtf8(e.symbol.data(), qsizetype(e.symbol.size()));
             }
-            stats.levelUpdates += qint64(e.bids.size() + e.asks.size());
-            const auto status = snapshot ? rb.book->applySnapshot(e.bids, e.asks)
-                                         : rb.book->applyUpdate(e.bids, e.asks);
-            rb.awaitingSnapshot = false;
-            const bool bad = status != book::ApplyStatus::Ok ||
-                             (options.verify && e.hasChecksum && rb.book->checksum() != e.checksum);
-            if (bad) {
-                // As the live client does: this book is void until the next snapshot.
+            const auto outcome =
+                it->second.apply(e, snapshot, symbol, depth, pp, qp, options.verify);
+            switch (outcome) {
+            case VerifiedBook::Outcome::AwaitingSnapshot:
+                continue;
+            case VerifiedBook::Outcome::NoPrecision:
+                ++stats.unusableLines;
+                if (stats.unusableLineNumbers.size() < 20)
+                    stats.unusableLineNumbers.append(f.line);
+                continue;
+            case VerifiedBook::Outcome::Applied:
+                stats.levelUpdates += qint64(e.bids.size() + e.asks.size());
+                continue;
+            default:
+                // As in the live client, the book is now void until the next snapshot.
+                stats.levelUpdates += qint64(e.bids.size() + e.asks.size());
                 ++stats.checksumMismatches;
                 stats.mismatchLines.append(f.line);
-                rb.awaitingSnapshot = true;
-                rb.book->clear();
+                continue;
             }
         }
     }

@@ -1,6 +1,8 @@
 #include "wsclient.h"
 
 #include "logging.h"
+#include "stringviewhash.h"
+#include "verifiedbook.h"
 #include "wsparser.h"
 
 #include <QElapsedTimer>
@@ -23,13 +25,6 @@ namespace kraken::spot {
 using ws::WsParser;
 namespace {
 
-// Heterogeneous lookup: book frames name their symbol as a string_view into the parser's
-// buffer; finding its book must not allocate.
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 struct Precision {
     int price = -1;
     int qty = -1;
@@ -37,9 +32,8 @@ struct Precision {
 
 struct BookState {
     WsSubscription subscription;
-    std::unique_ptr<book::OrderBook> book;
-    bool awaitingSnapshot = true;
-    bool valid = false;
+    VerifiedBook book;
+    bool resyncing = false; // had a book, lost it, waits for a fresh snapshot
 };
 
 } // namespace
@@ -68,7 +62,9 @@ struct WsClient::Private {
     qint64 instrumentReqId = 0;
     bool instrumentsReady = false;
     QHash<QString, Precision> precisions;
-    std::unordered_map<std::string, BookState, StringHash, std::equal_to<>> books;
+    // Book frames name their symbol as a string_view into the parser's buffer; finding its
+    // book must not allocate.
+    std::unordered_map<std::string, BookState, StringViewHash, std::equal_to<>> books;
     QHash<QPair<QString, int>, ws::OhlcEvent> lastCandle;
     QString lastDisconnectReason;
 
@@ -260,7 +256,7 @@ void WsClient::subscribe(const WsSubscription &input) {
             if (old.channel == s.channel && old.symbol == s.symbol)
                 unsubscribe(old);
         }
-        d->books[s.symbol.toStdString()] = BookState{s, nullptr, true, false};
+        d->books[s.symbol.toStdString()] = BookState{s, {}, false};
     }
     d->registry.append(s);
     if (d->socketUp && d->instrumentsReady) {
@@ -353,10 +349,8 @@ void WsClient::onDisconnected(const QString &reason) {
     d->pingTimer.stop();
     d->pending.clear();
     for (auto &[symbol, st] : d->books) {
-        st.awaitingSnapshot = true;
-        st.valid = false;
-        if (st.book)
-            st.book->clear();
+        st.resyncing = st.book.hasBook();
+        st.book.invalidate();
     }
     if (wasUp)
         Q_EMIT gap(reason);
@@ -392,7 +386,7 @@ void WsClient::updateLiveness() {
         subscribing = subscribing || isSubscribe;
     bool resyncing = false;
     for (const auto &[symbol, st] : d->books)
-        resyncing = resyncing || (st.awaitingSnapshot && st.book); // had a book, lost it
+        resyncing = resyncing || st.resyncing;
     if (subscribing)
         setState(d->state == State::Live ? State::Resyncing : State::Subscribing,
                  u"waiting for subscription acks"_s);
@@ -516,42 +510,18 @@ void WsClient::onBook() {
             continue; // unsubscribed meanwhile
         BookState &st = it->second;
         const QString &symbol = st.subscription.symbol;
-        if (!snapshot && st.awaitingSnapshot)
-            continue; // stale updates between a resync request and its snapshot
-        if (snapshot) {
-            const Precision p = d->precisions.value(symbol);
-            if (p.price < 0) {
-                resync(symbol, u"no price/qty precision known for "_s + symbol);
-                continue;
-            }
-            if (!st.book || st.book->pricePrecision() != p.price ||
-                st.book->qtyPrecision() != p.qty)
-                st.book = std::make_unique<book::OrderBook>(symbol, st.subscription.depth, p.price,
-                                                            p.qty);
-        }
-        const book::ApplyStatus status = snapshot ? st.book->applySnapshot(entry.bids, entry.asks)
-                                                  : st.book->applyUpdate(entry.bids, entry.asks);
-        if (status == book::ApplyStatus::BadPrecision) {
-            resync(symbol, u"a level does not fit the instrument's precision"_s);
+        const Precision p = snapshot ? d->precisions.value(symbol) : Precision{};
+        const auto outcome =
+            st.book.apply(entry, snapshot, symbol, st.subscription.depth, p.price, p.qty);
+        if (outcome == VerifiedBook::Outcome::AwaitingSnapshot)
+            continue;
+        if (outcome != VerifiedBook::Outcome::Applied) {
+            resync(symbol, VerifiedBook::describe(outcome, entry, st.book.lastComputedChecksum()));
             continue;
         }
-        if (status == book::ApplyStatus::Crossed) {
-            resync(symbol, u"crossed book (best bid at or above best ask)"_s);
-            continue;
-        }
-        if (entry.hasChecksum) {
-            const std::uint32_t mine = st.book->checksum();
-            if (mine != entry.checksum) {
-                resync(symbol,
-                       u"checksum mismatch: Kraken %1, ours %2"_s.arg(entry.checksum).arg(mine));
-                continue;
-            }
-        }
-        const bool wasWaiting = st.awaitingSnapshot;
-        st.awaitingSnapshot = false;
-        st.valid = true;
+        st.resyncing = false;
         Q_EMIT bookUpdated(symbol);
-        if (wasWaiting)
+        if (snapshot) // a book became valid: the connection may be live again
             updateLiveness();
     }
 }
@@ -561,11 +531,8 @@ void WsClient::resync(const QString &symbol, const QString &reason) {
     if (!st)
         return;
     qCWarning(lcWs).noquote() << symbol << "book invalid:" << reason;
-    st->valid = false;
-    st->awaitingSnapshot = true;
-    if (!st->book) // keep a book object so liveness knows this symbol is resyncing
-        st->book = std::make_unique<book::OrderBook>(symbol, st->subscription.depth, 0, 0);
-    st->book->clear();
+    st->book.invalidate();
+    st->resyncing = true;
     ++d->resyncs;
     Q_EMIT resyncCountChanged(d->resyncs);
     Q_EMIT bookInvalid(symbol, reason);
@@ -595,9 +562,9 @@ void WsClient::onCandles() {
 std::shared_ptr<const book::BookSnapshot> WsClient::bookSnapshot(const QString &symbol,
                                                                  int levels) const {
     BookState *st = d->bookFor(symbol);
-    if (!st || !st->valid || !st->book)
+    if (!st || !st->book.isValid())
         return nullptr;
-    return st->book->snapshot(levels);
+    return st->book.book()->snapshot(levels);
 }
 
 } // namespace kraken::spot
