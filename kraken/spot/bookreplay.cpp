@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 
+#include <optional>
 #include <simdjson.h>
 #include <string>
 #include <unordered_map>
@@ -32,13 +33,15 @@ Result<BookReplay> BookReplay::load(const QByteArray &contents) {
         start = end + 1;
         if (line.isEmpty())
             continue;
+        // The wrapped shape keeps the "msg" object's exact text. `padded` must outlive the
+        // copy below: `line` then points into it.
+        std::optional<simdjson::padded_string> padded;
         if (line.startsWith("{\"recv\"")) {
-            // The wrapped shape: keep the "msg" object's exact text.
-            const simdjson::padded_string padded(line.data(), size_t(line.size()));
+            padded.emplace(line.data(), size_t(line.size()));
             simdjson::ondemand::document doc;
             simdjson::ondemand::object msg;
             std::string_view raw;
-            if (parser.iterate(padded).get(doc) || doc["msg"].get_object().get(msg) ||
+            if (parser.iterate(*padded).get(doc) || doc["msg"].get_object().get(msg) ||
                 msg.raw_json().get(raw))
                 return Error(
                     Error::Category::Parse,
