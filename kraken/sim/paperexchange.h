@@ -1,0 +1,49 @@
+#pragma once
+
+// PaperExchange: the whole paper exchange, composed. Owns the markets, the matching engine,
+// the faults, the REST server and both WebSocket servers (public, and authenticated as
+// Kraken splits them), all bound to 127.0.0.1. Lives on one thread (the GUI runs it on a
+// thread of its own; `krakenterm-cli sim` on the main thread).
+
+#include "simconfig.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace kraken::sim {
+
+class Faults;
+class MarketSim;
+class MatchingEngine;
+
+class PaperExchange : public QObject {
+    Q_OBJECT
+public:
+    explicit PaperExchange(SimConfig config, QObject *parent = nullptr);
+    ~PaperExchange() override;
+
+    // Binds the three servers (0 = any free port) and starts the market clock.
+    bool start(quint16 restPort = 0, quint16 wsPort = 0, quint16 wsAuthPort = 0,
+               QString *error = nullptr);
+
+    QUrl restUrl() const;   // http://127.0.0.1:P (the client appends /0/public/...)
+    QUrl wsUrl() const;     // ws://127.0.0.1:P/v2
+    QUrl wsAuthUrl() const; // ws://127.0.0.1:P/v2
+
+    const SimConfig &config() const;
+    Faults &faults();
+    MatchingEngine &engine();
+    MarketSim *market(QStringView symbol) const; // "BTC/USD"; nullptr if unknown
+
+    // Milliseconds between market steps; 0 stops the clock (tests then call stepAll()).
+    void setStepInterval(int ms);
+    void stepAll();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace kraken::sim
