@@ -4,6 +4,7 @@
 #include "bookcommand.h"
 #include "cliexit.h"
 #include "instrumentscommand.h"
+#include "simcommand.h"
 #include "spotcommand.h"
 #include "streamcommand.h"
 
@@ -27,6 +28,7 @@ const char Usage[] =
     "  stream       stream WS v2 market data (book, trade, ticker, ohlc) as JSONL\n"
     "  record       record raw WS v2 frames to a file for replay\n"
     "  book         live top-of-book view; 'book replay FILE' verifies a recording\n"
+    "  sim          run the paper exchange (Kraken's protocols on 127.0.0.1)\n"
     "\n"
     "Run 'krakenterm-cli COMMAND --help' for a command's options.\n"
     "Exit codes: 0 ok, 1 Kraken or HTTP error, 2 usage, 3 network error or timeout.\n";
@@ -70,6 +72,8 @@ int main(int argc, char *argv[]) {
         return app::cli::runRecordCommand(args);
     if (command == u"book"_s)
         return app::cli::runBookCommand(args);
+    if (command == u"sim"_s)
+        return app::cli::runSimCommand(args);
     app::cli::printUsageError(u"unknown command '%1'"_s.arg(command), {});
     return app::cli::ExitUsage;
 }
