@@ -17,6 +17,12 @@ packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
 )
 
+# The interoperability test runs ccxt (npm) against the paper exchange; use the machine's
+# Node.js when it has one, Debian's otherwise.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -24,12 +30,18 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+  export DEBIAN_FRONTEND=noninteractive
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=
-if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
-export DEBIAN_FRONTEND=noninteractive
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# ccxt for tests/interop, at the version package-lock.json pins.
+ccxt_dir="$(dirname "$0")/../tests/interop/ccxt"
+if [[ -f "$ccxt_dir/package-lock.json" && ! -d "$ccxt_dir/node_modules/ccxt" ]]; then
+  echo "install-deps: npm ci in tests/interop/ccxt"
+  npm ci --prefix "$ccxt_dir" --no-audit --no-fund --loglevel=error
+fi
