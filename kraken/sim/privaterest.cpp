@@ -207,15 +207,10 @@ QString parseAddOrder(const MatchingEngine &e, const QJsonObject &p, const QStri
     if (p.contains(u"close"_s) || p.contains(u"close[ordertype]"_s))
         return u"EGeneral:Invalid arguments:close"_s; // conditional close not simulated
     out.reduceOnly = boolParam(p, u"reduce_only"_s).value_or(false);
-    const QString tif = stringParam(p, u"timeinforce"_s).toUpper();
-    if (tif.isEmpty() || tif == u"GTC"_s)
-        out.tif = TimeInForce::GTC;
-    else if (tif == u"IOC"_s)
-        out.tif = TimeInForce::IOC;
-    else if (tif == u"GTD"_s)
-        out.tif = TimeInForce::GTD;
-    else
+    const auto tif = timeInForceFromName(stringParam(p, u"timeinforce"_s));
+    if (!tif)
         return u"EGeneral:Invalid arguments:timeinforce"_s;
+    out.tif = *tif;
     const qint64 now = e.now();
     const auto start = parseTimeParam(stringParam(p, u"starttm"_s), now);
     if (!start || *start > now + 1000)

@@ -605,15 +605,10 @@ struct PrivateWsServer::Impl {
             if (!o.trigger)
                 return u"EGeneral:Invalid arguments:triggers"_s;
         }
-        const QString tif = p.value(u"time_in_force"_s).toString().toLower();
-        if (tif.isEmpty() || tif == u"gtc"_s)
-            o.tif = TimeInForce::GTC;
-        else if (tif == u"ioc"_s)
-            o.tif = TimeInForce::IOC;
-        else if (tif == u"gtd"_s)
-            o.tif = TimeInForce::GTD;
-        else
+        const auto tif = timeInForceFromName(p.value(u"time_in_force"_s).toString());
+        if (!tif)
             return u"EGeneral:Invalid arguments:time_in_force"_s;
+        o.tif = *tif;
         if (p.contains(u"expire_time"_s)) {
             const QDateTime t =
                 QDateTime::fromString(p.value(u"expire_time"_s).toString(), Qt::ISODateWithMs);

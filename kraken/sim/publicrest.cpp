@@ -172,21 +172,27 @@ RestResponse ticker(const Context &c, const RestRequest &r) {
     return RestResponse::ok(out);
 }
 
+// `count`: absent gives `fallback`; above `max` is clipped, as Kraken does; below 1 is an error.
+std::optional<qint64> countParam(const RestRequest &r, qint64 fallback, qint64 max) {
+    if (!r.params.contains(u"count"_s))
+        return fallback;
+    const auto n = intParam(r.params, u"count"_s);
+    if (!n || *n < 1)
+        return std::nullopt;
+    return std::min(*n, max);
+}
+
 RestResponse depth(const Context &c, const RestRequest &r) {
     const auto [p, m] = c.one(r);
     if (!m)
         return RestResponse::error(UnknownPair);
-    qint64 count = 100;
-    if (r.params.contains(u"count"_s)) {
-        const auto n = intParam(r.params, u"count"_s);
-        if (!n || *n < 1)
-            return RestResponse::error(InvalidArguments + u":count"_s);
-        count = std::min<qint64>(*n, 500);
-    }
+    const auto count = countParam(r, 100, 500);
+    if (!count)
+        return RestResponse::error(InvalidArguments + u":count"_s);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     auto side = [&, p = p, m = m](Side s) {
         QJsonArray out;
-        for (const SimLevel &l : m->levels(s, int(count)))
+        for (const SimLevel &l : m->levels(s, int(*count)))
             out.append(QJsonArray{price(*p, l.price), volume(*p, l.qty), now});
         return out;
     };
@@ -235,13 +241,9 @@ RestResponse trades(const Context &c, const RestRequest &r) {
     const auto [p, m] = c.one(r);
     if (!m)
         return RestResponse::error(UnknownPair);
-    qint64 count = 1000;
-    if (r.params.contains(u"count"_s)) {
-        const auto n = intParam(r.params, u"count"_s);
-        if (!n || *n < 1)
-            return RestResponse::error(InvalidArguments + u":count"_s);
-        count = std::min<qint64>(*n, 1000);
-    }
+    const auto count = countParam(r, 1000, 1000);
+    if (!count)
+        return RestResponse::error(InvalidArguments + u":count"_s);
     std::optional<qint64> sinceNs;
     if (r.params.contains(u"since"_s)) {
         const auto n = intParam(r.params, u"since"_s);
@@ -255,10 +257,10 @@ RestResponse trades(const Context &c, const RestRequest &r) {
     std::size_t first = 0;
     if (sinceNs) {
         first = std::size_t(std::upper_bound(times.begin(), times.end(), *sinceNs) - times.begin());
-    } else if (tape.size() > std::size_t(count)) {
-        first = tape.size() - std::size_t(count);
+    } else if (tape.size() > std::size_t(*count)) {
+        first = tape.size() - std::size_t(*count);
     }
-    const std::size_t end = std::min(tape.size(), first + std::size_t(count));
+    const std::size_t end = std::min(tape.size(), first + std::size_t(*count));
     QJsonArray rows;
     qint64 last = sinceNs.value_or(times.empty() ? 0 : times.back());
     for (std::size_t i = first; i < end; ++i) {

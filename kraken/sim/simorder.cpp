@@ -90,6 +90,17 @@ QString restStatusName(OrderStatus s) {
     return {};
 }
 
+std::optional<TimeInForce> timeInForceFromName(const QString &name) {
+    const QString n = name.toUpper();
+    if (n.isEmpty() || n == u"GTC"_s)
+        return TimeInForce::GTC;
+    if (n == u"IOC"_s)
+        return TimeInForce::IOC;
+    if (n == u"GTD"_s)
+        return TimeInForce::GTD;
+    return std::nullopt;
+}
+
 bool isOpen(OrderStatus s) {
     return s == OrderStatus::PendingNew || s == OrderStatus::New ||
            s == OrderStatus::PartiallyFilled;

@@ -45,6 +45,8 @@ struct PriceSpec {
 };
 
 enum class TimeInForce { GTC, IOC, GTD };
+// GTC / IOC / GTD in any case (REST writes them upper, WS lower); empty means GTC.
+std::optional<TimeInForce> timeInForceFromName(const QString &name);
 
 enum class OrderStatus { PendingNew, New, PartiallyFilled, Filled, Canceled, Expired };
 QString wsStatusName(OrderStatus s);   // pending_new, new, partially_filled, ...
