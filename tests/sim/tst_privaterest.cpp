@@ -7,12 +7,12 @@
 #include "kraken/sim/marketsim.h"
 #include "kraken/sim/matchingengine.h"
 #include "kraken/sim/paperexchange.h"
+#include "rawhttp.h"
 #include "tests/spot/spottestsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,44 +21,11 @@ using namespace kraken::sim;
 
 namespace {
 
-struct RawResponse {
-    int status = 0; // 0: no answer (connection closed or timed out)
-    QByteArray body;
-};
-
-// One HTTP/1.1 request written by hand over a QTcpSocket, with the event loop running so
-// that the in-process server can answer.
-RawResponse rawPost(const QUrl &base, const QByteArray &path, const QByteArray &body,
-                    const QList<QPair<QByteArray, QByteArray>> &headers) {
-    QTcpSocket socket;
-    socket.connectToHost(base.host(), quint16(base.port()));
-    QByteArray request = "POST " + path + " HTTP/1.1\r\nHost: " + base.host().toLatin1() + "\r\n";
-    for (const auto &[k, v] : headers)
-        request += k + ": " + v + "\r\n";
-    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-    socket.write(request);
-    QByteArray in;
-    RawResponse r;
-    bool closed = false;
-    QObject::connect(&socket, &QTcpSocket::disconnected, &socket, [&] { closed = true; });
-    auto complete = [&] {
-        in += socket.readAll();
-        const qsizetype end = in.indexOf("\r\n\r\n");
-        if (end < 0)
-            return false;
-        qsizetype length = -1;
-        for (const QByteArray &line : in.left(end).split('\n')) {
-            if (line.trimmed().toLower().startsWith("content-length:"))
-                length = line.trimmed().mid(15).trimmed().toLongLong();
-        }
-        if (length < 0 || in.size() < end + 4 + length)
-            return false;
-        r.status = in.split(' ').value(1).toInt();
-        r.body = in.mid(end + 4, length);
-        return true;
-    };
-    [[maybe_unused]] const bool done = QTest::qWaitFor([&] { return complete() || closed; }, 10000);
-    return r;
+// One HTTP/1.1 request written by hand (rawhttp.h), with the event loop running so that
+// the in-process server can answer.
+testsupport::RawResponse rawPost(const QUrl &base, const QByteArray &path, const QByteArray &body,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers) {
+    return testsupport::RawHttp(base).send("POST", path, body, headers);
 }
 
 Decimal d(const char *s) {
@@ -92,7 +59,7 @@ private Q_SLOTS:
     void errorsAndFaults();
 
 private:
-    RawResponse post(const QByteArray &method, const QByteArray &params);
+    testsupport::RawResponse post(const QByteArray &method, const QByteArray &params);
     std::unique_ptr<PaperExchange> m_ex;
     std::unique_ptr<spot::RestClient> m_client;
     quint64 m_nonce = 1700000000000000ULL;
@@ -115,7 +82,7 @@ void TestPrivateRest::cleanup() {
     m_ex.reset();
 }
 
-RawResponse TestPrivateRest::post(const QByteArray &method, const QByteArray &params) {
+testsupport::RawResponse TestPrivateRest::post(const QByteArray &method, const QByteArray &params) {
     const SimAccount &a = m_ex->config().accounts.front();
     const QByteArray nonce = QByteArray::number(++m_nonce);
     const QByteArray body = "nonce=" + nonce + (params.isEmpty() ? QByteArray() : "&" + params);
@@ -129,12 +96,12 @@ RawResponse TestPrivateRest::post(const QByteArray &method, const QByteArray &pa
 }
 
 void TestPrivateRest::rawBalanceAddOpenCancel() {
-    const RawResponse bal = post("Balance", {});
+    const testsupport::RawResponse bal = post("Balance", {});
     QCOMPARE(bal.status, 200);
     QCOMPARE(parse(bal.body), parse(QByteArray(ExpectedBalance)));
 
     // The documented AddOrder example, priced below the market so that it rests.
-    const RawResponse add =
+    const testsupport::RawResponse add =
         post("AddOrder", "ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25");
     QCOMPARE(add.status, 200);
     const QJsonObject a = parse(add.body);
@@ -149,7 +116,7 @@ void TestPrivateRest::rawBalanceAddOpenCancel() {
     QCOMPARE(result.keys(), (QStringList{u"descr"_s, u"txid"_s}));
 
     // OpenOrders: the order in Kraken's shape (times vary; everything else is fixed).
-    const RawResponse open = post("OpenOrders", {});
+    const testsupport::RawResponse open = post("OpenOrders", {});
     QJsonObject o = parse(open.body)[u"result"_s][u"open"_s][id].toObject();
     QVERIFY(o.value(u"opentm"_s).isDouble());
     o.remove(u"opentm"_s);
@@ -162,15 +129,15 @@ void TestPrivateRest::rawBalanceAddOpenCancel() {
     QCOMPARE(o, expected);
 
     // BalanceEx shows the hold: 46875 + 0.40 % = 47062.5000.
-    const RawResponse ex = post("BalanceEx", {});
+    const testsupport::RawResponse ex = post("BalanceEx", {});
     QCOMPARE(parse(ex.body)[u"result"_s][u"ZUSD"_s].toObject(),
              parse(R"({"balance":"100000.0000","hold_trade":"47062.5000"})"));
 
-    const RawResponse cancel = post("CancelOrder", "txid=" + id.toLatin1());
+    const testsupport::RawResponse cancel = post("CancelOrder", "txid=" + id.toLatin1());
     QCOMPARE(parse(cancel.body), parse(QByteArray(ExpectedCancel)));
-    const RawResponse again = post("CancelOrder", "txid=" + id.toLatin1());
+    const testsupport::RawResponse again = post("CancelOrder", "txid=" + id.toLatin1());
     QCOMPARE(parse(again.body), parse(QByteArray(ExpectedUnknownOrder)));
-    const RawResponse closed = post("ClosedOrders", {});
+    const testsupport::RawResponse closed = post("ClosedOrders", {});
     const QJsonObject c = parse(closed.body)[u"result"_s].toObject();
     QCOMPARE(c.value(u"count"_s).toInt(), 1);
     QCOMPARE(c[u"closed"_s][id][u"status"_s].toString(), u"canceled"_s);
@@ -325,7 +292,7 @@ void TestPrivateRest::clientOrderFamily() {
 }
 
 void TestPrivateRest::errorsAndFaults() {
-    auto errors = [](const RawResponse &r) {
+    auto errors = [](const testsupport::RawResponse &r) {
         QStringList out;
         for (const QJsonValue &v : parse(r.body).value(u"error"_s).toArray())
             out.append(v.toString());
@@ -366,7 +333,7 @@ void TestPrivateRest::errorsAndFaults() {
         QStringList{u"EOrder:Rate limit exceeded"_s});
     // Lost acknowledgement: no answer, yet the order is placed.
     QVERIFY(m_ex->faults().apply(u"lose_order_ack=1"_s, &err));
-    const RawResponse lost =
+    const testsupport::RawResponse lost =
         post("AddOrder", "ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=0.1&userref=9");
     QCOMPARE(lost.status, 0);
     const auto open = m_ex->engine().openOrders(u"paper"_s);
