@@ -14,6 +14,7 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -59,7 +60,13 @@ int runSimCommand(const QStringList &arguments) {
         "URL, the public and authenticated WebSocket URLs and the paper API key and secret, as\n"
         "KEY=value lines that the other commands read from the environment; then serves until\n"
         "interrupted (Ctrl-C). Faults can also be changed while running: POST a JSON object to\n"
-        "<rest url>/admin/faults (GET shows the current settings)."_s);
+        "<rest url>/admin/faults (GET shows the current settings).\n\n"
+        "With --replay FILE, the pairs a capture written by `krakenterm-cli record` holds\n"
+        "(book and trade channels) are served from it instead of the random walk: the\n"
+        "recorded book at any depth up to the recorded one, with the sim's own checksums, and\n"
+        "the recorded trades on the trade, ticker and ohlc channels; your orders match against\n"
+        "that book. It plays at the recorded pace times --speed and loops when the file ends\n"
+        "(each pair's first snapshot re-applied), so a long session keeps moving."_s);
     parser.addHelpOption();
     const QCommandLineOption port(u"port"_s, u"REST port (0: any free port)."_s, u"P"_s, u"0"_s);
     const QCommandLineOption wsPort(u"ws-port"_s, u"Public WebSocket port (0: any)."_s, u"P"_s);
@@ -79,7 +86,15 @@ int runSimCommand(const QStringList &arguments) {
         "rest_service_error, rest_rate_limit_errors, order_rate_limit_errors, html_502,\n"
         "stall, lose_order_ack."_s,
         u"NAME=VALUE"_s);
-    parser.addOptions({port, wsPort, wsAuthPort, seed, config, state, step, fault});
+    const QCommandLineOption replay(
+        u"replay"_s,
+        u"Serve the market recorded in FILE (krakenterm-cli record's JSONL), looping."_s,
+        u"FILE"_s);
+    const QCommandLineOption speed(
+        u"speed"_s,
+        u"Replay speed: 1 as recorded (default), 2 twice as fast, 0 as fast as possible."_s, u"X"_s,
+        u"1"_s);
+    parser.addOptions({port, wsPort, wsAuthPort, seed, config, state, step, fault, replay, speed});
     if (!parser.parse(arguments)) {
         printUsageError(parser.errorText(), command);
         return ExitUsage;
@@ -125,6 +140,17 @@ int runSimCommand(const QStringList &arguments) {
         return ExitUsage;
     }
 
+    bool speedOk = false;
+    const double replaySpeed = parser.value(speed).toDouble(&speedOk);
+    if (!speedOk || !std::isfinite(replaySpeed) || replaySpeed < 0) {
+        printUsageError(u"--speed needs a number >= 0"_s, command);
+        return ExitUsage;
+    }
+    if (parser.isSet(speed) && !parser.isSet(replay)) {
+        printUsageError(u"--speed needs --replay"_s, command);
+        return ExitUsage;
+    }
+
     PaperExchange exchange(simConfig);
     for (const QString &f : parser.values(fault)) {
         QString why;
@@ -143,6 +169,13 @@ int runSimCommand(const QStringList &arguments) {
             printUsageError(u"cannot restore state from %1: %2"_s.arg(
                                 statePath, why.isEmpty() ? u"not a state file"_s : why),
                             command);
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(replay)) {
+        QString why;
+        if (!exchange.startReplay(parser.value(replay), replaySpeed, &why)) {
+            printUsageError(u"--replay: "_s + why, command);
             return ExitUsage;
         }
     }

@@ -105,6 +105,7 @@ struct MarketSim::Impl {
     std::deque<SpreadSampleRaw> spreads;
 
     UserMatcher matcher;
+    bool external = false; // a ReplayFeed drives the book and the tape
     bool dirty = false;
     bool scheduled = false;
 
@@ -613,6 +614,8 @@ void MarketSim::setUserMatcher(UserMatcher matcher) {
 
 void MarketSim::step() {
     Impl &m = *d;
+    if (m.external)
+        return;
     const qint64 ms = QDateTime::currentMSecsSinceEpoch();
 
     // 1. The walk: small steps, now and then a jump.
@@ -655,6 +658,103 @@ void MarketSim::step() {
     // 5. Keep both sides deep and the touch near the walk.
     m.maintainDepth(m.bids, Side::Buy);
     m.maintainDepth(m.asks, Side::Sell);
+    m.markDirty();
+    m.flushTrades();
+}
+
+void MarketSim::setExternalFeed(bool on) {
+    Impl &m = *d;
+    if (m.external == on)
+        return;
+    m.external = on;
+    auto dropSynth = [](auto &book) {
+        for (auto it = book.begin(); it != book.end();) {
+            it->second.synth = 0;
+            it = it->second.user > 0 ? std::next(it) : book.erase(it);
+        }
+    };
+    if (on) {
+        dropSynth(m.bids);
+        dropSynth(m.asks);
+        m.tape.clear();
+        m.tapeNs.clear();
+        for (auto &series : m.bars)
+            series.clear();
+        m.spreads.clear();
+    } else {
+        // The walk resumes from where the feed left the market.
+        if (const auto bid = m.bestBidM(), ask = m.bestAskM(); bid && ask)
+            m.target = std::max((*bid + *ask) / 2 / m.tick * m.tick, m.tick);
+        else if (m.hasLast)
+            m.target = m.lastPrice;
+        m.maintainDepth(m.bids, Side::Buy);
+        m.maintainDepth(m.asks, Side::Sell);
+    }
+    m.markDirty();
+}
+
+bool MarketSim::externalFeed() const {
+    return d->external;
+}
+
+void MarketSim::applyExternalBook(Side side, const std::vector<SimLevel> &levels, bool snapshot) {
+    Impl &m = *d;
+    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+    auto apply = [&](auto &book, auto &other) {
+        const bool isBid = side == Side::Buy;
+        if (snapshot) {
+            for (auto it = book.begin(); it != book.end();) {
+                it->second.synth = 0;
+                it = it->second.user > 0 ? std::next(it) : book.erase(it);
+            }
+        }
+        for (const SimLevel &level : levels) {
+            const qint64 p = mantissaAt(level.price, m.pp);
+            qint64 q = std::max<qint64>(0, mantissaAt(level.qty, m.qp));
+            if (p <= 0)
+                continue;
+            if (q > 0) {
+                auto crosses = [&](qint64 otherPrice) {
+                    return isBid ? otherPrice <= p : otherPrice >= p;
+                };
+                // Synthetic quantity through the new level is older news than it.
+                for (auto it = other.begin(); it != other.end() && crosses(it->first);) {
+                    it->second.synth = 0;
+                    it = it->second.user > 0 ? std::next(it) : other.erase(it);
+                }
+                // The user's orders through it trade with it, best price first.
+                if (!other.empty() && crosses(other.begin()->first))
+                    q -= m.walk(other, side, q, p, nullptr, true, false, ms, nullptr);
+                if (!other.empty() && crosses(other.begin()->first))
+                    q = 0; // the matcher would not fill it all: clipped, never crossed
+            }
+            const auto it = book.find(p);
+            if (q > 0) {
+                book[p].synth = q;
+            } else if (it != book.end()) {
+                it->second.synth = 0;
+                if (it->second.total() == 0)
+                    book.erase(it);
+            }
+        }
+    };
+    if (side == Side::Buy)
+        apply(m.bids, m.asks);
+    else
+        apply(m.asks, m.bids);
+    m.markDirty();
+    m.flushTrades();
+}
+
+void MarketSim::applyExternalTrade(const MarketTrade &trade) {
+    Impl &m = *d;
+    const qint64 p = mantissaAt(trade.price, m.pp);
+    const qint64 q = mantissaAt(trade.qty, m.qp);
+    if (p <= 0 || q <= 0)
+        return;
+    const qint64 ms =
+        trade.time.isValid() ? trade.time.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+    m.recordTrade(trade.takerSide, p, q, trade.marketOrder, ms, true);
     m.markDirty();
     m.flushTrades();
 }

@@ -104,8 +104,25 @@ public:
     void setUserMatcher(UserMatcher matcher);
 
     // One tick of the walk and the synthetic flow. Driven by the exchange's timer; tests and
-    // benches call it directly.
+    // benches call it directly. Does nothing while an external feed drives the market.
     void step();
+
+    // Replay mode: the book and the tape come from outside (ReplayFeed) instead of the walk.
+    // Turning it on stops step(), empties the synthetic book (the user's resting quantity
+    // stays) and forgets the generated history (tape, bars, spreads; trade ids go on
+    // increasing), since a capture's prices need not be anywhere near the walk's.
+    void setExternalFeed(bool on);
+    bool externalFeed() const;
+    // Sets the synthetic quantity at each price of one side (qty 0 deletes; prices and
+    // quantities are rounded to the pair's precisions); `snapshot` replaces the side's synthetic
+    // quantity as a whole. The book stays uncrossed: synthetic levels of the other side at or
+    // through a new level are stale and removed; a user's resting order at or through it is
+    // filled at the user's price, through the UserMatcher, as the arriving order would have
+    // filled it, and only the rest is shown; what the matcher will not fill clips the level.
+    void applyExternalBook(Side side, const std::vector<SimLevel> &levels, bool snapshot);
+    // Prints a trade on the tape, bars and ticker (tradeId is assigned here; an invalid time
+    // means now). It fills no user order: only the book's movement through a user's price does.
+    void applyExternalTrade(const MarketTrade &trade);
 
     const std::vector<MarketTrade> &recentTrades() const;       // oldest first, bounded
     std::vector<MarketTrade> tradesSince(qint64 tradeId) const; // ids > tradeId, oldest first

@@ -8,6 +8,7 @@
 #include "privatewsserver.h"
 #include "publicrest.h"
 #include "publicwsserver.h"
+#include "replayfeed.h"
 #include "restserver.h"
 
 #include <QHostAddress>
@@ -26,6 +27,7 @@ struct PaperExchange::Impl {
     std::unique_ptr<RestServer> rest;
     std::unique_ptr<PublicWsServer> ws;
     std::unique_ptr<PrivateWsServer> wsAuth;
+    std::unique_ptr<ReplayFeed> replay;
     QTimer clock;
     QTimer wsDropTimer;
     bool started = false;
@@ -67,7 +69,8 @@ PaperExchange::PaperExchange(SimConfig config, QObject *parent)
 }
 
 PaperExchange::~PaperExchange() {
-    // Servers first: their connections refer to the engine and the markets.
+    // The feed and the servers first: they refer to the engine and the markets.
+    d->replay.reset();
     d->wsAuth.reset();
     d->ws.reset();
     d->rest.reset();
@@ -127,6 +130,23 @@ void PaperExchange::setStepInterval(int ms) {
         d->clock.stop();
     else if (d->started)
         d->clock.start();
+}
+
+bool PaperExchange::startReplay(const QString &file, double speed, QString *error, bool loop) {
+    auto feed = std::make_unique<ReplayFeed>(d->marketPointers);
+    if (!feed->loadFile(file, error))
+        return false;
+    if (d->replay)
+        d->replay->stop();
+    d->replay = std::move(feed);
+    d->replay->start(speed, loop);
+    qCInfo(lcSim).noquote() << "replaying" << file << "at speed" << speed << "for"
+                            << d->replay->symbols().join(u", "_s);
+    return true;
+}
+
+ReplayFeed *PaperExchange::replay() const {
+    return d->replay.get();
 }
 
 void PaperExchange::stepAll() {

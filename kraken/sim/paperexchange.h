@@ -17,6 +17,7 @@ namespace kraken::sim {
 class Faults;
 class MarketSim;
 class MatchingEngine;
+class ReplayFeed;
 
 class PaperExchange : public QObject {
     Q_OBJECT
@@ -40,6 +41,14 @@ public:
     // Milliseconds between market steps; 0 stops the clock (tests then call stepAll()).
     void setStepInterval(int ms);
     void stepAll();
+
+    // Replay mode: the pairs a recorded WS v2 capture (`krakenterm-cli record`'s JSONL) holds
+    // are served from it instead of the random walk (the others keep walking); users' orders
+    // match against the replayed book. speed: 1 as recorded, X > 1 faster, 0 as fast as
+    // possible; loop: start over at the end. False with the reason (naming the line) if the
+    // file cannot be used; may be called before or after start().
+    bool startReplay(const QString &file, double speed, QString *error = nullptr, bool loop = true);
+    ReplayFeed *replay() const; // nullptr unless replaying
 
 private:
     struct Impl;
