@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   # Qt 6: Core, Network, Widgets, Sql, Test (qt6-base-dev), WebSockets, Charts, HttpServer
   qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev
-  libqt6sql6-sqlite qt6-qpa-plugins libgl-dev
+  libqt6sql6-sqlite qt6-qpa-plugins libgl-dev libqt6opengl6-dev
   # protocol libraries
   libssl-dev zlib1g-dev libsimdjson-dev qtkeychain-qt6-dev
   # benchmarks

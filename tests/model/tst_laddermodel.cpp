@@ -1,0 +1,234 @@
+// LadderModel under QAbstractItemModelTester: a known book's levels in fixed rows (asks highest
+// first, the spread row, bids), cumulative sizes from the spread outwards, size fractions,
+// grouping by 5 ticks (bids down, asks up, sizes summed), one dataChanged per book covering
+// only the rows that changed, flashes that start on a change and go out by themselves.
+
+#include "model/laddermodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using kraken::Decimal;
+using model::LadderModel;
+
+namespace {
+
+Decimal dec(const char *text) {
+    return *Decimal::fromString(std::string_view(text));
+}
+
+kraken::book::Level level(const char *price, const char *qty) {
+    // BTC/USD precisions: price 1 decimal, qty 8.
+    return {dec(price).rescaled(1)->mantissa(), dec(qty).rescaled(8)->mantissa()};
+}
+
+// Best first on both sides, as OrderBook::snapshot() gives them.
+model::BookPtr book(const char *ask0qty = "1") {
+    auto b = std::make_shared<kraken::book::BookSnapshot>();
+    b->symbol = u"BTC/USD"_s;
+    b->pricePrecision = 1;
+    b->qtyPrecision = 8;
+    b->asks = {level("100.1", ask0qty), level("100.2", "2"), level("100.3", "3"),
+               level("100.7", "0.5"), level("101.2", "4")};
+    b->bids = {level("99.9", "1.5"), level("99.8", "2.5"), level("99.5", "1"), level("99.4", "3"),
+               level("98.8", "2")};
+    return b;
+}
+
+QString cell(const LadderModel &m, int row, int column) {
+    return m.index(row, column).data().toString();
+}
+
+double fraction(const LadderModel &m, int row) {
+    return m.index(row, LadderModel::Size).data(LadderModel::SizeFractionRole).toDouble();
+}
+
+bool flashing(const LadderModel &m, int row) {
+    return m.index(row, LadderModel::Price).data(LadderModel::FlashRole).toBool();
+}
+
+} // namespace
+
+class TestLadderModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void levelsInOrder();
+    void groupingByFiveTicks();
+    void oneDataChangedPerBook();
+    void flashOnChangeThenOff();
+    void shallowBookLeavesOuterRowsEmpty();
+    void ownOrders();
+};
+
+void TestLadderModel::levelsInOrder() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(m.rowCount(), 7);
+    QCOMPARE(m.columnCount(), 3);
+    QCOMPARE(m.spreadRow(), 3);
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+
+    // Asks highest first down to the best ask, the spread, then bids best first.
+    const QStringList prices{u"100.3"_s, u"100.2"_s, u"100.1"_s, u"0.2"_s,
+                             u"99.9"_s,  u"99.8"_s,  u"99.5"_s};
+    const QStringList sizes{u"3.00000000"_s, u"2.00000000"_s, u"1.00000000"_s, QString(),
+                            u"1.50000000"_s, u"2.50000000"_s, u"1.00000000"_s};
+    const QStringList totals{u"6.00000000"_s, u"3.00000000"_s, u"1.00000000"_s, QString(),
+                             u"1.50000000"_s, u"4.00000000"_s, u"5.00000000"_s};
+    for (int row = 0; row < 7; ++row) {
+        QCOMPARE(cell(m, row, LadderModel::Price), prices.at(row));
+        QCOMPARE(cell(m, row, LadderModel::Size), sizes.at(row));
+        QCOMPARE(cell(m, row, LadderModel::Cumulative), totals.at(row));
+    }
+    QCOMPARE(m.index(0, 0).data(LadderModel::SideRole).toInt(), 1);
+    QCOMPARE(m.index(3, 0).data(LadderModel::SideRole).toInt(), 0);
+    QCOMPARE(m.index(6, 0).data(LadderModel::SideRole).toInt(), -1);
+    QCOMPARE(m.index(2, 0).data(LadderModel::PriceRole).toString(), u"100.1"_s);
+    QCOMPARE(m.index(3, 0).data(LadderModel::PriceRole).toString(), QString());
+    // The largest visible size is 3 (100.3).
+    QCOMPARE(fraction(m, 0), 1.0);
+    QCOMPARE(fraction(m, 1), 2.0 / 3.0);
+    QCOMPARE(fraction(m, 2), 1.0 / 3.0);
+    QCOMPARE(fraction(m, 3), 0.0);
+    QCOMPARE(fraction(m, 4), 0.5);
+    QCOMPARE(fraction(m, 5), 2.5 / 3.0);
+    QVERIFY(m.index(0, LadderModel::Size).data(Qt::TextAlignmentRole).value<Qt::Alignment>() &
+            Qt::AlignRight);
+    // A first book does not flash.
+    for (int row = 0; row < 7; ++row)
+        QVERIFY(!flashing(m, row));
+}
+
+void TestLadderModel::groupingByFiveTicks() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+    m.setGrouping(5); // buckets of 0.5
+    QCOMPARE(m.grouping(), 5);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(reset.count(), 0);
+
+    // Asks round up: 100.1 + 100.2 + 100.3 -> 100.5 (6), 100.7 -> 101.0 (0.5), 101.2 -> 101.5.
+    // Bids round down: 99.9 + 99.8 + 99.5 -> 99.5 (5), 99.4 -> 99.0 (3), 98.8 -> 98.5 (2).
+    const QStringList prices{u"101.5"_s, u"101.0"_s, u"100.5"_s, u"0.2"_s,
+                             u"99.5"_s,  u"99.0"_s,  u"98.5"_s};
+    const QStringList sizes{u"4.00000000"_s, u"0.50000000"_s, u"6.00000000"_s, QString(),
+                            u"5.00000000"_s, u"3.00000000"_s, u"2.00000000"_s};
+    const QStringList totals{u"10.50000000"_s, u"6.50000000"_s, u"6.00000000"_s, QString(),
+                             u"5.00000000"_s,  u"8.00000000"_s, u"10.00000000"_s};
+    for (int row = 0; row < 7; ++row) {
+        QCOMPARE(cell(m, row, LadderModel::Price), prices.at(row));
+        QCOMPARE(cell(m, row, LadderModel::Size), sizes.at(row));
+        QCOMPARE(cell(m, row, LadderModel::Cumulative), totals.at(row));
+        QVERIFY(!flashing(m, row)); // regrouping is not a market change
+    }
+    QCOMPARE(fraction(m, 2), 1.0);
+    QCOMPARE(fraction(m, 4), 5.0 / 6.0);
+    QCOMPARE(fraction(m, 0), 4.0 / 6.0);
+
+    // Back to single ticks: the raw levels again.
+    m.setGrouping(1);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(cell(m, 0, LadderModel::Price), u"100.3"_s);
+    QCOMPARE(cell(m, 6, LadderModel::Price), u"99.5"_s);
+    // The same grouping again changes nothing.
+    m.setGrouping(1);
+    QCOMPARE(changed.count(), 2);
+}
+
+void TestLadderModel::oneDataChangedPerBook() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
+    QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+    m.setBook(book());
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 0);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 6);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), 2);
+
+    // The same book again: nothing to repaint, no signal.
+    m.setBook(book());
+    QCOMPARE(changed.count(), 1);
+
+    // Only the best ask's size moves (1 -> 1.2): the ask rows change (their totals move too),
+    // the spread row and the bids do not.
+    changed.clear();
+    m.setBook(book("1.2"));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 0);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 2);
+    QCOMPARE(cell(m, 2, LadderModel::Size), u"1.20000000"_s);
+    QCOMPARE(cell(m, 0, LadderModel::Cumulative), u"6.20000000"_s);
+    QCOMPARE(inserted.count(), 0);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(m.rowCount(), 7);
+
+    // No book: every row blank, still one signal.
+    changed.clear();
+    m.setBook(nullptr);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(cell(m, 2, LadderModel::Price), QString());
+    QCOMPARE(cell(m, 3, LadderModel::Price), QString());
+}
+
+void TestLadderModel::flashOnChangeThenOff() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setBook(book());
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    m.setBook(book("1.2"));
+    QVERIFY(flashing(m, 2));
+    for (int row : {0, 1, 3, 4, 5, 6})
+        QVERIFY2(!flashing(m, row), qPrintable(QString::number(row)));
+    // The flash goes out by itself (a dataChanged for FlashRole), with no further book.
+    QTRY_VERIFY_WITH_TIMEOUT(!flashing(m, 2), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, 5000);
+    const auto roles = changed.at(1).at(2).value<QList<int>>();
+    QCOMPARE(roles, QList<int>{LadderModel::FlashRole});
+    QCOMPARE(changed.at(1).at(0).value<QModelIndex>().row(), 2);
+    QCOMPARE(changed.at(1).at(1).value<QModelIndex>().row(), 2);
+}
+
+void TestLadderModel::shallowBookLeavesOuterRowsEmpty() {
+    LadderModel m(8);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setBook(book());
+    QCOMPARE(m.rowCount(), 17);
+    for (int row = 0; row < 3; ++row)
+        QCOMPARE(cell(m, row, LadderModel::Price), QString());
+    QCOMPARE(cell(m, 3, LadderModel::Price), u"101.2"_s);
+    QCOMPARE(cell(m, 7, LadderModel::Price), u"100.1"_s);
+    QCOMPARE(cell(m, 8, LadderModel::Price), u"0.2"_s);
+    QCOMPARE(cell(m, 9, LadderModel::Price), u"99.9"_s);
+    QCOMPARE(cell(m, 13, LadderModel::Price), u"98.8"_s);
+    QCOMPARE(cell(m, 14, LadderModel::Price), QString());
+    // Largest visible size is now 4 (101.2).
+    QCOMPARE(fraction(m, 3), 1.0);
+    QCOMPARE(fraction(m, 13), 0.5);
+}
+
+void TestLadderModel::ownOrders() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setBook(book());
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    m.setOwnOrders({{u"100.2"_s, dec("0.5")}, {u"99.5"_s, dec("0.25")}});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(m.index(1, 0).data(LadderModel::OwnOrderRole).toString(), u"0.50000000"_s);
+    QCOMPARE(m.index(6, 0).data(LadderModel::OwnOrderRole).toString(), u"0.25000000"_s);
+    QCOMPARE(m.index(0, 0).data(LadderModel::OwnOrderRole).toString(), QString());
+    QCOMPARE(m.index(3, 0).data(LadderModel::OwnOrderRole).toString(), QString());
+}
+
+QTEST_GUILESS_MAIN(TestLadderModel)
+#include "tst_laddermodel.moc"
