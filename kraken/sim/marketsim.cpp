@@ -85,6 +85,7 @@ struct MarketSim::Impl {
     qint64 tick = 1;         // price increment as a mantissa at pp
     qint64 lot = 1;          // qty increment as a mantissa at qp
     qint64 unit = 1;         // the walk's typical step, in ticks
+    double sigma = 1;        // the walk's standard deviation per step, in ticks (may be < 1)
     qint64 roundTicks = 100; // "round" prices attract bigger sizes
     double medianQty = 1;    // typical synthetic order, in lots
     std::mt19937_64 rng;
@@ -402,8 +403,11 @@ struct MarketSim::Impl {
         const qint64 nowMin = nowMs / 60'000;
         std::vector<qint64> path(HistoryMinutes + 1);
         path[HistoryMinutes] = target;
+        // A minute of the live walk at the default 100 ms step is ~600 steps of `sigma` plus
+        // a few jumps, about 30 units; history moves the same, so the first live bar does
+        // not stand out against it.
         for (int i = HistoryMinutes - 1; i >= 0; --i) {
-            const qint64 step = qint64(std::llround(normal() * double(unit) * 4)) * tick;
+            const qint64 step = qint64(std::llround(normal() * sigma * 30)) * tick;
             path[std::size_t(i)] = std::max(path[std::size_t(i) + 1] + step, 100 * tick);
         }
         for (int m = 0; m < HistoryMinutes; ++m) {
@@ -415,10 +419,12 @@ struct MarketSim::Impl {
             std::sort(offsets.begin(), offsets.end());
             for (const qint64 off : offsets) {
                 const qint64 p = std::max(path[std::size_t(m)] +
-                                              qint64(std::llround(normal() * double(unit))) * tick,
+                                              qint64(std::llround(normal() * sigma * 10)) * tick,
                                           tick);
                 const Side side = uniform() < 0.5 ? Side::Buy : Side::Sell;
-                recordTrade(side, p, randomQty(p), uniform() < 0.4, minuteMs + off, false);
+                // A few larger prints stand for a minute of flow (the live market prints ~200 a
+                // minute), so history volumes match the bars that follow them.
+                recordTrade(side, p, randomQty(p) * 10, uniform() < 0.4, minuteMs + off, false);
             }
         }
     }
@@ -443,7 +449,8 @@ MarketSim::MarketSim(const SimPair &pair, quint64 seed, QObject *parent)
     start = std::max(start / d->tick * d->tick, 100 * d->tick);
     d->target = start;
     const double startTicks = double(start / d->tick);
-    d->unit = std::max<qint64>(1, qint64(std::llround(startTicks * 0.000005)));
+    d->sigma = startTicks * 0.000005;
+    d->unit = std::max<qint64>(1, qint64(std::llround(d->sigma)));
     d->roundTicks = 1;
     while (d->roundTicks < 20 * d->unit)
         d->roundTicks *= 10;
@@ -619,9 +626,16 @@ void MarketSim::step() {
     const qint64 ms = QDateTime::currentMSecsSinceEpoch();
 
     // 1. The walk: small steps, now and then a jump.
-    qint64 move = qint64(std::llround(m.normal() * double(m.unit)));
+    // On a coarse tick (ETH/BTC, DOGE/USD) a step is less than one tick: move one tick with
+    // the probability that gives the same variance, or such pairs would swing ~20 % a day.
+    qint64 move = 0;
+    if (m.sigma >= 1)
+        move = qint64(std::llround(m.normal() * m.sigma));
+    else if (m.uniform() < m.sigma * m.sigma)
+        move = m.uniform() < 0.5 ? -1 : 1;
     if (m.uniform() < 0.005)
-        move += (m.uniform() < 0.5 ? -1 : 1) * m.unit * (10 + m.below(30));
+        move += (m.uniform() < 0.5 ? -1 : 1) *
+                std::max<qint64>(1, qint64(std::llround(m.sigma * double(10 + m.below(30)))));
     m.target = std::max(m.target + move * m.tick, 100 * m.tick);
 
     // 2. Takers follow it: the book moves through every level (user orders included) by

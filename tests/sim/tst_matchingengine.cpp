@@ -620,7 +620,11 @@ void TestMatchingEngine::stateRoundTrip() {
     const SimOrder *o = g.engine->order(restingId);
     QVERIFY(o);
     QCOMPARE(o->clOrdId, u"keep-me"_s);
-    QCOMPARE(o->hold, plus(cost(price, dec("0.05")), fee(cost(price, dec("0.05")), "0.40")));
+    // A hold covers the worst case, so both its parts round up (charges round to nearest).
+    const Decimal heldValue = *price.times(dec("0.05"), 4, Rounding::Up);
+    const Decimal heldFee =
+        *heldValue.times(dec("0.40"), 8)->dividedBy(dec("100"), 4, Rounding::Up);
+    QCOMPARE(o->hold, plus(heldValue, heldFee));
     QCOMPARE(g.levelQty(Side::Buy, price), plus(levelBefore, dec("0.05")));
     QCOMPARE(g.engine->order(filledId)->status, OrderStatus::Filled);
     QCOMPARE(g.engine->trades(u"paper"_s).size(), size_t(1));

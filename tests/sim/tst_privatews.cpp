@@ -347,7 +347,9 @@ void TestPrivateWs::tradingMethods() {
     c.send(request("add_order", big, 10));
     QCOMPARE(c.response(u"add_order"_s, 10).value(u"error"_s).toString(),
              u"EOrder:Insufficient funds"_s);
-    QJsonObject post = limit(m_ex->market(u"BTC/USD")->bestAsk()->toString().toDouble(), "0.01");
+    // Far through the ask, so the live market cannot move away before the order arrives.
+    QJsonObject post =
+        limit(m_ex->market(u"BTC/USD")->bestAsk()->toString().toDouble() + 1000, "0.01");
     post.insert(u"symbol"_s, u"BTC/USD"_s);
     post.insert(u"post_only"_s, true);
     post.insert(u"token"_s, m_token);
