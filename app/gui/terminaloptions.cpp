@@ -1,0 +1,117 @@
+#include "terminaloptions.h"
+
+#include <QCommandLineParser>
+
+using namespace Qt::StringLiterals;
+
+namespace app {
+
+QString TerminalOptions::profileName(Profile profile) {
+    return profile == Profile::Paper ? u"Paper"_s : u"Kraken mainnet"_s;
+}
+
+bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, QString *message,
+                            bool *exitNow) {
+    *exitNow = false;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"KrakenTerm: desktop trading terminal for Kraken."_s);
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption paper(u"paper"_s,
+                                   u"Start on the built-in paper exchange (no network needed)."_s);
+    const QCommandLineOption profile(u"profile"_s, u"Profile: mainnet or paper."_s, u"NAME"_s);
+    const QCommandLineOption layout(u"layout"_s, u"Restore the named window layout."_s, u"NAME"_s);
+    const QCommandLineOption symbol(u"symbol"_s, u"Symbol to show first (BTC/USD)."_s, u"PAIR"_s);
+    const QCommandLineOption depth(u"book-depth"_s, u"Book depth: 10, 25, 100, 500, 1000."_s,
+                                   u"N"_s);
+    const QCommandLineOption step(u"paper-step-ms"_s, u"Paper market step interval (ms)."_s,
+                                  u"MS"_s);
+    const QCommandLineOption seed(u"paper-seed"_s, u"Seed of the paper market."_s, u"N"_s);
+    const QCommandLineOption settings(u"settings"_s, u"Settings file (INI) to use."_s, u"FILE"_s);
+    const QCommandLineOption quitAfterLive(
+        u"quit-after-live"_s,
+        u"Exit 0 with a summary once watchlist, ladder, chart and tape hold live data; exit 1 "
+        "if not within SECONDS."_s,
+        u"SECONDS"_s);
+    const QCommandLineOption screenshot(
+        u"screenshot"_s, u"Save a grab of the window once live, then exit."_s, u"FILE"_s);
+    const QCommandLineOption screenshotDelay(
+        u"screenshot-delay"_s, u"Milliseconds after live before the grab."_s, u"MS"_s);
+    parser.addOptions({paper, profile, layout, symbol, depth, step, seed, settings, quitAfterLive,
+                       screenshot, screenshotDelay});
+    if (!parser.parse(arguments)) {
+        *message = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(help) || parser.isSet(version)) {
+        *message = parser.isSet(help) ? parser.helpText() : u"krakenterm 0.1.0"_s;
+        *exitNow = true;
+        return true;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *message = QString(u"unexpected argument: "_s + parser.positionalArguments().constFirst());
+        return false;
+    }
+    TerminalOptions o;
+    if (parser.isSet(profile)) {
+        const QString p = parser.value(profile).toLower();
+        if (p == u"paper"_s) {
+            o.profile = Profile::Paper;
+        } else if (p == u"mainnet"_s) {
+            o.profile = Profile::Mainnet;
+        } else {
+            *message = QString(u"unknown profile '"_s + p + u"' (mainnet or paper)"_s);
+            return false;
+        }
+    }
+    if (parser.isSet(paper))
+        o.profile = Profile::Paper;
+    o.layout = parser.value(layout);
+    if (parser.isSet(symbol))
+        o.symbol = parser.value(symbol).toUpper();
+    auto number = [&](const QCommandLineOption &opt, qint64 lo, qint64 hi, qint64 *v) {
+        if (!parser.isSet(opt))
+            return true;
+        bool ok = false;
+        const qint64 n = parser.value(opt).toLongLong(&ok);
+        if (!ok || n < lo || n > hi) {
+            *message = QString(u"--"_s + opt.names().constFirst() + u" needs a number from "_s +
+                               QString::number(lo) + u" to "_s + QString::number(hi));
+            return false;
+        }
+        *v = n;
+        return true;
+    };
+    qint64 v = o.bookDepth;
+    if (!number(depth, 10, 1000, &v))
+        return false;
+    if (v != 10 && v != 25 && v != 100 && v != 500 && v != 1000) {
+        *message = u"--book-depth must be 10, 25, 100, 500 or 1000"_s;
+        return false;
+    }
+    o.bookDepth = int(v);
+    v = o.paperStepMs;
+    if (!number(step, 1, 60000, &v))
+        return false;
+    o.paperStepMs = int(v);
+    v = qint64(o.paperSeed);
+    if (!number(seed, 0, std::numeric_limits<qint64>::max(), &v))
+        return false;
+    o.paperSeed = quint64(v);
+    v = 0;
+    if (!number(quitAfterLive, 1, 3600, &v))
+        return false;
+    o.quitAfterLiveSeconds = int(v);
+    if (parser.isSet(quitAfterLive) && o.quitAfterLiveSeconds == 0)
+        o.quitAfterLiveSeconds = 30;
+    v = o.screenshotDelayMs;
+    if (!number(screenshotDelay, 0, 600000, &v))
+        return false;
+    o.screenshotDelayMs = int(v);
+    o.screenshotPath = parser.value(screenshot);
+    o.settingsPath = parser.value(settings);
+    *out = o;
+    return true;
+}
+
+} // namespace app

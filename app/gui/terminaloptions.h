@@ -1,0 +1,41 @@
+#pragma once
+
+// TerminalOptions: how krakenterm was asked to start (profile, layout, what to show first,
+// and the paper exchange's pace), parsed from the command line. A plain value type.
+
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace app {
+
+struct TerminalOptions {
+    enum class Profile { Mainnet, Paper };
+
+    Profile profile = Profile::Mainnet;
+    QString layout;                             // named layout to restore ("" = last session)
+    QString symbol = QStringLiteral("BTC/USD"); // shown first if the venue lists it
+    int intervalMinutes = 1;
+    int bookDepth = 100;  // subscribed book depth: 10, 25, 100, 500, 1000
+    int refreshHz = 30;   // feed -> GUI coalescing rate
+    int paperStepMs = -1; // paper market step; -1 = the exchange's default
+    quint64 paperSeed = 1;
+    QString settingsPath; // INI file; "" = the user's settings
+    // Mainnet endpoints (empty = api.kraken.com / ws.kraken.com): a proxy, or a test that
+    // needs Kraken to be unreachable.
+    QUrl mainnetRestUrl, mainnetWsUrl;
+    int startTimeoutMs = 15000; // the feed's start bound before it reports unreachable
+    // Process-level modes for tests and docs.
+    int quitAfterLiveSeconds = 0; // > 0: print a summary and exit once live (or fail)
+    QString screenshotPath;       // save a window grab here once live, then exit
+    int screenshotDelayMs = 2500; // after live, so the book and tape have filled
+
+    static QString profileName(Profile profile); // "Paper", "Kraken mainnet"
+
+    // Parses argv (QApplication's arguments). On error returns false with a message; for
+    // --help/--version fills `message` and sets `exitNow`.
+    static bool parse(const QStringList &arguments, TerminalOptions *out, QString *message,
+                      bool *exitNow);
+};
+
+} // namespace app

@@ -1,0 +1,123 @@
+#pragma once
+
+// TerminalSession: the composition root of krakenterm. Owns the models and the main window
+// (GUI thread), the MarketFeed on a feed thread, and for Paper the paper exchange on an
+// exchange thread of its own. Feed signals reach the models through queued connections; the
+// feed is driven by queued calls. Routes link group 0's symbol and the chart's interval to
+// the feed, shows Kraken being unreachable as a banner offering Paper, and shuts everything
+// down in order (feed, then exchange; each thread quit and joined). GUI thread.
+
+#include "kraken/core/instrument.h"
+#include "model/marketdata.h"
+#include "terminaloptions.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+class QSettings;
+class QThread;
+class QTimer;
+
+namespace model {
+class CandleModel;
+class LadderModel;
+class MarketFeed;
+struct MarketFeedConfig;
+class TradesModel;
+class WatchlistModel;
+} // namespace model
+
+namespace ui {
+class MainWindow;
+}
+
+namespace app {
+
+class PaperHost;
+
+class TerminalSession : public QObject {
+    Q_OBJECT
+public:
+    // The link group whose symbol the feed follows (the one every panel starts in).
+    static constexpr int FeedGroup = 0;
+
+    explicit TerminalSession(TerminalOptions options, QObject *parent = nullptr);
+    ~TerminalSession() override;
+
+    // Starts the profile's feed (and the paper exchange for Paper). Show the window first.
+    void start();
+    // Stops the feed and the exchange and joins their threads. Idempotent.
+    void shutdown();
+    // Mainnet -> Paper (the banner's and File menu's action).
+    void switchToPaper();
+    // Paper only: the market's step interval (the bench speeds it up).
+    void setPaperStepInterval(int ms);
+
+    ui::MainWindow *window() const { return m_window.get(); }
+    model::WatchlistModel *watchlistModel() const { return m_watchlist; }
+    model::LadderModel *ladderModel() const { return m_ladder; }
+    model::TradesModel *tradesModel() const { return m_trades; }
+    model::CandleModel *candleModel() const { return m_candles; }
+    TerminalOptions::Profile profile() const { return m_profile; }
+    QString focusSymbol() const { return m_symbol; }
+    int intervalMinutes() const { return m_interval; }
+    QUrl paperRestUrl() const { return m_paperRest; }
+    QThread *feedThread() const { return m_feedThread; }
+
+    // True once the watchlist has prices, the ladder both sides, the chart bars and the
+    // tape trades, all for the focused symbol.
+    bool hasLiveData() const;
+    QString liveSummary() const;
+    qint64 msSinceStart() const { return m_clock.elapsed(); }
+
+Q_SIGNALS:
+    void liveDataReady(); // once per start/switch
+    void paperStarted(const QUrl &restUrl);
+    void feedUnreachable(const QString &reason);
+    // Emitted on the GUI thread for every model refresh (the bench times them).
+    void modelsRefreshed();
+
+private:
+    void startPaper();
+    void startFeed(const model::MarketFeedConfig &config);
+    void stopFeed();
+    void stopPaper();
+    void clearModels();
+    void onInstruments(const QList<kraken::Instrument> &instruments);
+    void focus(const QString &symbol);
+    void requestFocus();
+    void onBook(const model::BookPtr &book);
+    void onTrades(const QList<model::TradeRow> &trades);
+    void onCandlesReset(const QString &symbol, int interval, const QList<model::Candle> &candles);
+    void onCandlesUpdated(const QString &symbol, int interval, const QList<model::Candle> &bars);
+    void onUnreachable(const QString &reason);
+    void checkLive();
+
+    TerminalOptions m_options;
+    TerminalOptions::Profile m_profile;
+    std::unique_ptr<QSettings> m_settings;
+    model::WatchlistModel *m_watchlist;
+    model::LadderModel *m_ladder;
+    model::TradesModel *m_trades;
+    model::CandleModel *m_candles;
+    std::unique_ptr<ui::MainWindow> m_window;
+
+    QThread *m_feedThread = nullptr;
+    model::MarketFeed *m_feed = nullptr;
+    QThread *m_paperThread = nullptr;
+    PaperHost *m_paper = nullptr;
+    QUrl m_paperRest;
+
+    QList<kraken::Instrument> m_instruments;
+    QString m_symbol;
+    int m_interval = 1;
+    bool m_live = false;
+    bool m_haveBook = false;
+    QTimer *m_liveCheck;
+    QElapsedTimer m_clock;
+};
+
+} // namespace app
