@@ -3,9 +3,9 @@
 #include "ladderdelegate.h"
 #include "linkbutton.h"
 #include "model/laddermodel.h"
+#include "panellayout.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollBar>
@@ -13,7 +13,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
-#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -78,18 +77,7 @@ LadderPanel::LadderPanel(model::LadderModel *model, QWidget *parent)
     connect(model, &QAbstractItemModel::rowsInserted, this, &LadderPanel::keepCentred);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &LadderPanel::keepCentred);
 
-    auto *header = new QHBoxLayout;
-    header->setContentsMargins(0, 0, 0, 0);
-    header->addWidget(m_title, 1);
-    header->addWidget(m_grouping);
-    header->addWidget(m_centre);
-    header->addWidget(m_link);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    layout->setSpacing(2);
-    layout->addLayout(header);
-    layout->addWidget(m_view, 1);
-    setFocusProxy(m_view);
+    layOutPanel(this, {m_title, m_grouping, m_centre, m_link}, m_view);
     QTimer::singleShot(0, this, &LadderPanel::keepCentred);
 }
 

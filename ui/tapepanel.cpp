@@ -3,15 +3,14 @@
 #include "kraken/core/decimal.h"
 #include "linkbutton.h"
 #include "model/tradesmodel.h"
+#include "panellayout.h"
 #include "signcolourdelegate.h"
 
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
 #include <QTableView>
-#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -55,17 +54,7 @@ TapePanel::TapePanel(model::TradesModel *model, QWidget *parent)
     m_view->setItemDelegateForColumn(model::TradesModel::Price, sideColour);
 
     m_title->setAccessibleName(u"Tape symbol"_s);
-    auto *header = new QHBoxLayout;
-    header->setContentsMargins(0, 0, 0, 0);
-    header->addWidget(m_title, 1);
-    header->addWidget(m_minSize);
-    header->addWidget(m_link);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    layout->setSpacing(2);
-    layout->addLayout(header);
-    layout->addWidget(m_view, 1);
-    setFocusProxy(m_view);
+    layOutPanel(this, {m_title, m_minSize, m_link}, m_view);
 }
 
 void TapePanel::setSymbol(const QString &symbol) {

@@ -2,15 +2,14 @@
 
 #include "linkbutton.h"
 #include "model/watchlistmodel.h"
+#include "panellayout.h"
 #include "signcolourdelegate.h"
 
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
-#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -68,16 +67,7 @@ WatchlistPanel::WatchlistPanel(model::WatchlistModel *model, QWidget *parent)
     // activated: double-click, or Enter/Return on the current row (Fusion).
     connect(m_view, &QAbstractItemView::activated, this, &WatchlistPanel::activateRow);
 
-    auto *header = new QHBoxLayout;
-    header->setContentsMargins(0, 0, 0, 0);
-    header->addWidget(m_search, 1);
-    header->addWidget(m_link);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(2, 2, 2, 2);
-    layout->setSpacing(2);
-    layout->addLayout(header);
-    layout->addWidget(m_view, 1);
-    setFocusProxy(m_view);
+    layOutPanel(this, {m_search, m_link}, m_view);
 }
 
 void WatchlistPanel::setCurrentSymbol(const QString &symbol) {
