@@ -9,8 +9,8 @@
 #include "kraken/sim/publicwsserver.h"
 #include "kraken/sim/simconfig.h"
 #include "kraken/spot/wsclient.h"
+#include "rawws.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -61,42 +61,7 @@ bool isRfc3339Micro(const QJsonValue &v) {
     return re.match(v.toString()).hasMatch();
 }
 
-// A bare WebSocket client that keeps every frame.
-class RawClient {
-public:
-    QWebSocket ws;
-    QList<QByteArray> frames;
-    int cursor = 0;
-
-    RawClient() {
-        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws,
-                         [this](const QString &t) { frames.append(t.toUtf8()); });
-    }
-    bool open(const QUrl &url) {
-        QSignalSpy connected(&ws, &QWebSocket::connected);
-        ws.open(url);
-        return connected.wait(10000) || ws.state() == QAbstractSocket::ConnectedState;
-    }
-    void send(const QByteArray &json) { ws.sendTextMessage(QString::fromUtf8(json)); }
-
-    // The next frame (after the cursor) that satisfies `pred`; frames skipped stay read.
-    std::optional<std::pair<QJsonObject, QByteArray>>
-    next(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs = 10000) {
-        QElapsedTimer t;
-        t.start();
-        while (true) {
-            while (cursor < frames.size()) {
-                const QByteArray raw = frames.at(cursor++);
-                const QJsonObject o = QJsonDocument::fromJson(raw).object();
-                if (pred(o))
-                    return std::make_pair(o, raw);
-            }
-            if (t.elapsed() > timeoutMs)
-                return std::nullopt;
-            QTest::qWait(5);
-        }
-    }
-};
+using RawClient = testsupport::RawWsClient;
 
 auto isMethod(const QString &method, qint64 reqId) {
     return [method, reqId](const QJsonObject &o) {

@@ -12,8 +12,8 @@
 #include "kraken/sim/paperexchange.h"
 #include "kraken/sim/replayfeed.h"
 #include "kraken/sim/simconfig.h"
+#include "rawws.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -89,36 +89,7 @@ Decimal atPrecision(const QJsonValue &v, int precision) {
     return *Decimal::fromString(QString::number(v.toDouble(), 'f', precision));
 }
 
-class RawClient {
-public:
-    QWebSocket ws;
-    QList<QByteArray> frames;
-    int cursor = 0;
-
-    RawClient() {
-        QObject::connect(&ws, &QWebSocket::textMessageReceived, &ws,
-                         [this](const QString &t) { frames.append(t.toUtf8()); });
-    }
-    bool open(const QUrl &url) {
-        QSignalSpy connected(&ws, &QWebSocket::connected);
-        ws.open(url);
-        return connected.wait(10000) || ws.state() == QAbstractSocket::ConnectedState;
-    }
-    void send(const QByteArray &json) { ws.sendTextMessage(QString::fromUtf8(json)); }
-    std::optional<QJsonObject> next(const std::function<bool(const QJsonObject &)> &pred) {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000) {
-            while (cursor < frames.size()) {
-                const QJsonObject o = QJsonDocument::fromJson(frames.at(cursor++)).object();
-                if (pred(o))
-                    return o;
-            }
-            QTest::qWait(5);
-        }
-        return std::nullopt;
-    }
-};
+using RawClient = testsupport::RawWsClient;
 
 auto isChannel(const QString &channel, const QString &type) {
     return [channel, type](const QJsonObject &o) {
@@ -207,7 +178,7 @@ private Q_SLOTS:
                        .toUtf8());
             const auto snap = c.next(isChannel(u"book"_s, u"snapshot"_s));
             QVERIFY(snap);
-            const QJsonObject data = (*snap)[u"data"_s][0].toObject();
+            const QJsonObject data = snap->first[u"data"_s][0].toObject();
             QCOMPARE(data[u"symbol"_s].toString(), u"BTC/USD"_s);
             const QJsonArray bids = data[u"bids"_s].toArray();
             const QJsonArray asks = data[u"asks"_s].toArray();
@@ -240,7 +211,7 @@ private Q_SLOTS:
         QVERIFY(snap);
         // Only the replayed trades: not the walk's generated history, not the capture's
         // own trade snapshot (from before it began).
-        const QJsonArray trades = (*snap)[u"data"_s].toArray();
+        const QJsonArray trades = snap->first[u"data"_s].toArray();
         QCOMPARE(trades.size(), 2);
         QCOMPARE(trades[0][u"side"_s].toString(), u"buy"_s);
         QCOMPARE(atPrecision(trades[0][u"price"_s], 1), dec("50000.5"));
