@@ -430,6 +430,18 @@ struct MarketSim::Impl {
     }
 };
 
+QString sideName(Side s) {
+    return s == Side::Buy ? u"buy"_s : u"sell"_s;
+}
+
+std::optional<Side> sideFromName(const QString &name) {
+    if (name == u"buy"_s)
+        return Side::Buy;
+    if (name == u"sell"_s)
+        return Side::Sell;
+    return std::nullopt;
+}
+
 MarketSim::MarketSim(const SimPair &pair, quint64 seed, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Impl>()) {

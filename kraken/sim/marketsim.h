@@ -24,6 +24,10 @@ namespace kraken::sim {
 
 enum class Side { Buy, Sell };
 
+// "buy" / "sell", as both REST and WS v2 spell a side.
+QString sideName(Side s);
+std::optional<Side> sideFromName(const QString &name);
+
 struct SimLevel {
     Decimal price;
     Decimal qty;

@@ -1273,13 +1273,23 @@ std::vector<SimOrder> MatchingEngine::closedOrders(const QString &accountId) con
     return out;
 }
 
-std::vector<SimTrade> MatchingEngine::trades(const QString &accountId) const {
-    std::vector<SimTrade> out;
-    for (auto it = m_trades.rbegin(); it != m_trades.rend(); ++it) {
+namespace {
+
+// One account's rows of a journal kept oldest first, newest first (as Kraken lists them).
+template<typename Row>
+std::vector<Row> newestFirstFor(const std::vector<Row> &journal, const QString &accountId) {
+    std::vector<Row> out;
+    for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
         if (it->accountId == accountId)
             out.push_back(*it);
     }
     return out;
+}
+
+} // namespace
+
+std::vector<SimTrade> MatchingEngine::trades(const QString &accountId) const {
+    return newestFirstFor(m_trades, accountId);
 }
 
 const SimTrade *MatchingEngine::trade(const QString &tradeId) const {
@@ -1288,12 +1298,7 @@ const SimTrade *MatchingEngine::trade(const QString &tradeId) const {
 }
 
 std::vector<SimLedgerEntry> MatchingEngine::ledgers(const QString &accountId) const {
-    std::vector<SimLedgerEntry> out;
-    for (auto it = m_ledgers.rbegin(); it != m_ledgers.rend(); ++it) {
-        if (it->accountId == accountId)
-            out.push_back(*it);
-    }
-    return out;
+    return newestFirstFor(m_ledgers, accountId);
 }
 
 const SimLedgerEntry *MatchingEngine::ledger(const QString &ledgerId) const {
@@ -1334,7 +1339,7 @@ QJsonObject orderToJson(const SimOrder &o) {
     j[u"cl_ord_id"_s] = o.clOrdId;
     if (o.userref)
         j[u"userref"_s] = QString::number(*o.userref);
-    j[u"side"_s] = o.side == Side::Buy ? u"buy"_s : u"sell"_s;
+    j[u"side"_s] = sideName(o.side);
     j[u"type"_s] = orderTypeName(o.type);
     j[u"qty"_s] = dstr(o.qty);
     j[u"cash_qty"_s] = optToJson(o.cashQty);
@@ -1373,7 +1378,7 @@ SimOrder orderFromJson(const QJsonObject &j) {
     o.clOrdId = j[u"cl_ord_id"_s].toString();
     if (j.contains(u"userref"_s))
         o.userref = j[u"userref"_s].toString().toLongLong();
-    o.side = j[u"side"_s].toString() == u"buy"_s ? Side::Buy : Side::Sell;
+    o.side = sideFromName(j[u"side"_s].toString()).value_or(Side::Sell);
     o.type = orderTypeFromName(j[u"type"_s].toString()).value_or(OrderType::Limit);
     o.qty = dparse(j[u"qty"_s]);
     o.cashQty = doptParse(j[u"cash_qty"_s]);
@@ -1427,7 +1432,7 @@ QJsonObject MatchingEngine::saveState() const {
                 for (const QString &id : ids)
                     a.append(id);
                 queues.append(QJsonObject{{u"symbol"_s, symbol},
-                                          {u"side"_s, s == Side::Buy ? u"buy"_s : u"sell"_s},
+                                          {u"side"_s, sideName(s)},
                                           {u"price"_s, dstr(price)},
                                           {u"orders"_s, a}});
             }
@@ -1440,7 +1445,7 @@ QJsonObject MatchingEngine::saveState() const {
             {u"order"_s, t.orderId},
             {u"account"_s, t.accountId},
             {u"symbol"_s, t.symbol},
-            {u"side"_s, t.side == Side::Buy ? u"buy"_s : u"sell"_s},
+            {u"side"_s, sideName(t.side)},
             {u"order_type"_s, orderTypeName(t.orderType)},
             {u"price"_s, dstr(t.price)},
             {u"qty"_s, dstr(t.qty)},
@@ -1496,7 +1501,7 @@ bool MatchingEngine::restoreState(const QJsonObject &state, QString *error) {
         t.orderId = j[u"order"_s].toString();
         t.accountId = j[u"account"_s].toString();
         t.symbol = j[u"symbol"_s].toString();
-        t.side = j[u"side"_s].toString() == u"buy"_s ? Side::Buy : Side::Sell;
+        t.side = sideFromName(j[u"side"_s].toString()).value_or(Side::Sell);
         t.orderType = orderTypeFromName(j[u"order_type"_s].toString()).value_or(OrderType::Limit);
         t.price = dparse(j[u"price"_s]);
         t.qty = dparse(j[u"qty"_s]);
@@ -1558,7 +1563,7 @@ bool MatchingEngine::restoreState(const QJsonObject &state, QString *error) {
     for (const QJsonValue &v : state.value(u"queues"_s).toArray()) {
         const QJsonObject q = v.toObject();
         const QString symbol = q[u"symbol"_s].toString();
-        const Side side = q[u"side"_s].toString() == u"buy"_s ? Side::Buy : Side::Sell;
+        const Side side = sideFromName(q[u"side"_s].toString()).value_or(Side::Sell);
         const Decimal price = dparse(q[u"price"_s]);
         MarketSim *m = market(symbol);
         for (const QJsonValue &idv : q[u"orders"_s].toArray()) {

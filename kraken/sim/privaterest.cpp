@@ -18,10 +18,6 @@ namespace {
 
 constexpr int PageSize = 50; // ClosedOrders, TradesHistory, Ledgers
 
-QString sideName(Side s) {
-    return s == Side::Buy ? u"buy"_s : u"sell"_s;
-}
-
 QJsonValue epoch(qint64 ms) {
     return QJsonValue(double(ms) / 1000.0);
 }
@@ -151,13 +147,10 @@ QString parseAddOrder(const MatchingEngine &e, const QJsonObject &p, const QStri
     if (!pair)
         return u"EQuery:Unknown asset pair"_s;
     out.symbol = pair->instrument.symbol();
-    const QString type = stringParam(p, u"type"_s);
-    if (type == u"buy"_s)
-        out.side = Side::Buy;
-    else if (type == u"sell"_s)
-        out.side = Side::Sell;
-    else
+    const auto side = sideFromName(stringParam(p, u"type"_s));
+    if (!side)
         return u"EGeneral:Invalid arguments:type"_s;
+    out.side = *side;
     const auto ot = orderTypeFromName(stringParam(p, u"ordertype"_s));
     if (!ot)
         return u"EGeneral:Invalid arguments:ordertype"_s;

@@ -28,10 +28,6 @@ QString ts(qint64 ms) {
     return rfc3339(QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()));
 }
 
-const char *sideName(Side s) {
-    return s == Side::Buy ? "buy" : "sell";
-}
-
 const char *tifName(TimeInForce t) {
     switch (t) {
     case TimeInForce::GTC:
@@ -563,13 +559,10 @@ struct PrivateWsServer::Impl {
         if (!pair)
             return u"EQuery:Unknown asset pair"_s;
         o.symbol = symbol;
-        const QString side = p.value(u"side"_s).toString();
-        if (side == u"buy"_s)
-            o.side = Side::Buy;
-        else if (side == u"sell"_s)
-            o.side = Side::Sell;
-        else
+        const auto side = sideFromName(p.value(u"side"_s).toString());
+        if (!side)
             return u"EGeneral:Invalid arguments:side"_s;
+        o.side = *side;
         const auto type = orderTypeFromName(p.value(u"order_type"_s).toString());
         if (!type)
             return u"EGeneral:Invalid arguments:order_type"_s;

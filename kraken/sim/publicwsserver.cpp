@@ -286,7 +286,7 @@ struct PublicWsServer::Impl {
         for (std::size_t i = from; i < trades.size(); ++i) {
             const MarketTrade &t = trades[i];
             w.beginObject().key("symbol").value(f.symbol);
-            w.key("side").value(t.takerSide == Side::Buy ? "buy" : "sell");
+            w.key("side").value(sideName(t.takerSide));
             w.key("price").value(t.price, pp).key("qty").value(t.qty, qp);
             w.key("ord_type").value(t.marketOrder ? "market" : "limit");
             w.key("trade_id").value(t.tradeId);
