@@ -81,10 +81,11 @@ int runSimCommand(const QStringList &arguments) {
                                   u"MS"_s, u"100"_s);
     const QCommandLineOption fault(
         u"fault"_s,
-        u"Inject a fault, NAME=VALUE, repeatable: ws_drop_every_sec, bad_checksum_every_n,\n"
-        "drop_book_update_every_n, rest_delay_ms, ws_delay_ms, rest_service_errors,\n"
-        "rest_service_error, rest_rate_limit_errors, order_rate_limit_errors, html_502,\n"
-        "stall, lose_order_ack."_s,
+        u"Inject a fault, NAME=VALUE, repeatable: ws_drop_every_sec, bad_checksum_every_n, "
+        "drop_book_update_every_n, rest_delay_ms, ws_delay_ms, rest_service_errors, "
+        "rest_service_error, rest_rate_limit_errors, order_rate_limit_errors, html_502, "
+        "stall, lose_order_ack. While running, {\"drop_ws_now\": 1} posted to /admin/faults "
+        "closes every WebSocket at once."_s,
         u"NAME=VALUE"_s);
     const QCommandLineOption replay(
         u"replay"_s,
