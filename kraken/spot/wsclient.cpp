@@ -1,6 +1,7 @@
 #include "wsclient.h"
 
 #include "logging.h"
+#include "reconnectbackoff.h"
 #include "stringviewhash.h"
 #include "verifiedbook.h"
 #include "wsparser.h"
@@ -363,11 +364,8 @@ void WsClient::onDisconnected(const QString &reason) {
 
 void WsClient::scheduleReconnect(const QString &reason) {
     const int attempt = d->reconnectAttempt++;
-    const qint64 cap = d->config.reconnectMaxMs;
-    const qint64 base =
-        std::min<qint64>(cap, qint64(d->config.reconnectInitialMs) << std::min(attempt, 20));
-    // Full jitter over the upper half: many clients dropped together do not return together.
-    const qint64 delay = base / 2 + qint64(d->random.bounded(quint32(base / 2 + 1)));
+    const qint64 delay = reconnectDelayMs(attempt, d->config.reconnectInitialMs,
+                                          d->config.reconnectMaxMs, d->random);
     setState(State::Reconnecting, u"%1; reconnecting in %2 s"_s.arg(reason).arg(delay / 1000.0));
     Q_EMIT reconnectScheduled(delay, attempt + 1);
     d->reconnectTimer.start(int(delay));
