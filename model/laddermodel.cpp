@@ -105,23 +105,30 @@ QVariant LadderModel::data(const QModelIndex &index, int role) const {
             return cell.price.isEmpty() ? QString() : QString(u"spread "_s % cell.price);
         if (cell.price.isEmpty())
             return QString();
-        return QString((side > 0 ? u"ask "_s : u"bid "_s) % cell.price % u" size "_s % cell.size);
+        return QString(
+            (side > 0 ? u"ask "_s : u"bid "_s) % cell.price % u" size "_s % cell.size %
+            (cell.ownBuy.isEmpty() ? QString() : QString(u", own buy "_s % cell.ownBuy)) %
+            (cell.ownSell.isEmpty() ? QString() : QString(u", own sell "_s % cell.ownSell)));
     case SideRole:
         return side;
     case SizeFractionRole:
         return cell.fraction;
     case FlashRole:
         return flashOn(cell, m_clock.elapsed());
-    case OwnOrderRole: {
-        if (side == 0 || cell.price.isEmpty())
-            return QString();
-        const auto it = m_own.constFind(cell.price);
-        if (it == m_own.cend())
-            return QString();
-        return m_book ? it->toString(m_book->qtyPrecision) : it->toString();
-    }
+    case OwnOrderRole:
+        return cell.ownTotal;
     case PriceRole:
         return side == 0 ? QString() : cell.price;
+    case OwnBuyQtyRole:
+        return cell.ownBuy;
+    case OwnSellQtyRole:
+        return cell.ownSell;
+    case OwnClOrdIdsRole:
+        return QStringList(cell.ownBuyIds + cell.ownSellIds);
+    case OwnBuyClOrdIdsRole:
+        return cell.ownBuyIds;
+    case OwnSellClOrdIdsRole:
+        return cell.ownSellIds;
     }
     return {};
 }
@@ -165,9 +172,156 @@ void LadderModel::setTickSize(const kraken::Decimal &tick) {
     rebuild(false);
 }
 
-void LadderModel::setOwnOrders(const QHash<QString, kraken::Decimal> &qtyByPrice) {
-    m_own = qtyByPrice;
-    Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {OwnOrderRole});
+void LadderModel::setOwnOrders(const QList<OrderRecord> &orders) {
+    const int qtyScale = m_book ? m_book->qtyPrecision : 8;
+    QList<OwnOrder> own;
+    for (const OrderRecord &r : orders) {
+        // Trigger orders (stop-loss-limit, take-profit-limit, ...) are not in the book until
+        // they trigger, and dragging one would move its limit, not its trigger: not shown.
+        if (!isWorking(r.state) || !r.limitPrice || r.triggerPrice || r.clOrdId.isEmpty())
+            continue;
+        std::optional<kraken::Decimal> remaining;
+        if (r.quoteQty) {
+            // qty is a quote amount: what is left of it, in base units at the limit price.
+            const auto left = r.qty.minus(r.cumCost);
+            if (left && !r.limitPrice->isZero())
+                remaining = left->dividedBy(*r.limitPrice, qtyScale, kraken::Rounding::Down);
+        } else {
+            remaining = r.qty.minus(r.filledQty);
+        }
+        if (!remaining || remaining->signum() <= 0)
+            continue;
+        own.append({r.clOrdId, r.side == OrderSide::Buy, *r.limitPrice, *remaining});
+    }
+    m_own = std::move(own);
+
+    QList<Cell> next = m_rows;
+    placeOwnOrders(next);
+    int first = std::numeric_limits<int>::max();
+    int last = -1;
+    for (qsizetype row = 0; row < next.size(); ++row) {
+        if (!next.at(row).sameOwn(m_rows.at(row))) {
+            first = std::min(first, int(row));
+            last = std::max(last, int(row));
+        }
+    }
+    m_rows = std::move(next);
+    if (last >= 0)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1),
+                           {OwnOrderRole, OwnBuyQtyRole, OwnSellQtyRole, OwnClOrdIdsRole,
+                            OwnBuyClOrdIdsRole, OwnSellClOrdIdsRole, Qt::AccessibleTextRole});
+}
+
+std::int64_t LadderModel::bucketUnits() const {
+    // The bucket in price mantissa units: the tick (1 unit when unknown) times grouping.
+    std::int64_t tickUnits = 1;
+    if (m_book && !m_tick.isZero()) {
+        if (const auto t = m_tick.rescaled(m_book->pricePrecision, kraken::Rounding::Up);
+            t && t->mantissa() > 0)
+            tickUnits = t->mantissa();
+    }
+    return tickUnits * m_grouping;
+}
+
+void LadderModel::placeOwnOrders(QList<Cell> &rows) const {
+    for (Cell &c : rows) {
+        c.ownBuy.clear();
+        c.ownSell.clear();
+        c.ownTotal.clear();
+        c.ownBuyIds.clear();
+        c.ownSellIds.clear();
+    }
+    if (!m_book || m_own.isEmpty())
+        return;
+    const int pp = m_book->pricePrecision;
+    const int qp = m_book->qtyPrecision;
+    const std::int64_t bucket = bucketUnits();
+    const int rowCount = int(rows.size());
+    // The bucket a row shows: [price, price + bucket) for bids (they round down),
+    // (price - bucket, price] for asks (they round up).
+    const auto holds = [&](int row, std::int64_t p) {
+        const Cell &c = rows.at(row);
+        if (c.price.isEmpty() || row == m_levels)
+            return false;
+        if (row < m_levels)
+            return p > c.priceMantissa - bucket && p <= c.priceMantissa;
+        return p >= c.priceMantissa && p < c.priceMantissa + bucket;
+    };
+    const auto find = [&](int from, int to, std::int64_t p) {
+        for (int row = from; row < to; ++row) {
+            if (holds(row, p))
+                return row;
+        }
+        return -1;
+    };
+    struct Sum {
+        kraken::Decimal qty;
+        bool any = false;
+        void add(const kraken::Decimal &d) {
+            if (!any) {
+                qty = d;
+                any = true;
+            } else if (const auto s = qty.plus(d)) {
+                qty = *s;
+            }
+        }
+    };
+    QList<Sum> buys(rows.size()), sells(rows.size());
+    for (const OwnOrder &o : m_own) {
+        // A price finer than the book's precision goes to the side's passive neighbour.
+        const auto scaled =
+            o.price.rescaled(pp, o.buy ? kraken::Rounding::Down : kraken::Rounding::Up);
+        if (!scaled)
+            continue;
+        const std::int64_t p = scaled->mantissa();
+        // Grouped buckets of the two sides can overlap around the spread: the order's own side
+        // wins, so a bid never shows someone's resting sell and the other way round.
+        int row = o.buy ? find(m_levels + 1, rowCount, p) : find(0, m_levels, p);
+        if (row < 0)
+            row = o.buy ? find(0, m_levels, p) : find(m_levels + 1, rowCount, p);
+        if (row < 0)
+            continue; // outside the visible levels
+        if (o.buy) {
+            buys[row].add(o.remaining);
+            rows[row].ownBuyIds.append(o.clOrdId);
+        } else {
+            sells[row].add(o.remaining);
+            rows[row].ownSellIds.append(o.clOrdId);
+        }
+    }
+    for (int row = 0; row < rowCount; ++row) {
+        Cell &c = rows[row];
+        if (buys.at(row).any)
+            c.ownBuy = buys.at(row).qty.toString(qp);
+        if (sells.at(row).any)
+            c.ownSell = sells.at(row).qty.toString(qp);
+        if (buys.at(row).any && sells.at(row).any) {
+            Sum total = buys.at(row);
+            total.add(sells.at(row).qty);
+            c.ownTotal = total.qty.toString(qp);
+        } else {
+            c.ownTotal = buys.at(row).any ? c.ownBuy : c.ownSell;
+        }
+    }
+}
+
+std::optional<kraken::Decimal> LadderModel::priceAt(int row) const {
+    if (!m_book || row < 0 || row >= m_rows.size() || row == m_levels ||
+        m_rows.at(row).price.isEmpty())
+        return std::nullopt;
+    return kraken::Decimal::fromParts(m_rows.at(row).priceMantissa, m_book->pricePrecision);
+}
+
+std::optional<kraken::Decimal> LadderModel::bestBid() const {
+    if (!m_book || m_book->bids.empty())
+        return std::nullopt;
+    return kraken::Decimal::fromParts(m_book->bids.front().price, m_book->pricePrecision);
+}
+
+std::optional<kraken::Decimal> LadderModel::bestAsk() const {
+    if (!m_book || m_book->asks.empty())
+        return std::nullopt;
+    return kraken::Decimal::fromParts(m_book->asks.front().price, m_book->pricePrecision);
 }
 
 void LadderModel::rebuild(bool flash) {
@@ -175,13 +329,7 @@ void LadderModel::rebuild(bool flash) {
     if (m_book) {
         const int pp = m_book->pricePrecision;
         const int qp = m_book->qtyPrecision;
-        // The bucket in price mantissa units: the tick (1 unit when unknown) times grouping.
-        std::int64_t tickUnits = 1;
-        if (!m_tick.isZero()) {
-            if (const auto t = m_tick.rescaled(pp, kraken::Rounding::Up); t && t->mantissa() > 0)
-                tickUnits = t->mantissa();
-        }
-        const std::int64_t bucket = tickUnits * m_grouping;
+        const std::int64_t bucket = bucketUnits();
         const std::vector<Group> asks = groupSide(m_book->asks, false, bucket, m_levels);
         const std::vector<Group> bids = groupSide(m_book->bids, true, bucket, m_levels);
         std::int64_t largest = 0;
@@ -195,6 +343,7 @@ void LadderModel::rebuild(bool flash) {
                 cumulative += groups[i].qty;
                 Cell &c = next[rowOf(int(i))];
                 c.price = text(groups[i].price, pp);
+                c.priceMantissa = groups[i].price;
                 c.size = text(groups[i].qty, qp);
                 c.cumulative = text(cumulative, qp);
                 c.fraction = largest > 0 ? double(groups[i].qty) / double(largest) : 0.0;
@@ -205,6 +354,7 @@ void LadderModel::rebuild(bool flash) {
         // The spread is between the raw best prices: grouping must not hide how tight it is.
         if (!m_book->asks.empty() && !m_book->bids.empty())
             next[m_levels].price = text(m_book->asks[0].price - m_book->bids[0].price, pp);
+        placeOwnOrders(next);
     }
 
     const qint64 now = m_clock.elapsed();
@@ -222,7 +372,7 @@ void LadderModel::rebuild(bool flash) {
         n.flashShown = flashOn(n, now);
         anyFlash = anyFlash || n.flashShown;
         if (moved || n.cumulative != o.cumulative || n.fraction != o.fraction ||
-            n.flashShown != o.flashShown) {
+            n.flashShown != o.flashShown || !n.sameOwn(o)) {
             first = std::min(first, int(row));
             last = std::max(last, int(row));
         }

@@ -2,6 +2,9 @@
 // first, the spread row, bids), cumulative sizes from the spread outwards, size fractions,
 // grouping by 5 ticks (bids down, asks up, sizes summed), one dataChanged per book covering
 // only the rows that changed, flashes that start on a change and go out by themselves.
+// Own orders: working limit orders land on the row whose bucket holds their price (grouping
+// 1 and 5), buys and sells apart, with their cl_ord_ids; non-working, trigger and market
+// orders stay off; one dataChanged per setOwnOrders, over the rows whose markers changed.
 
 #include "model/laddermodel.h"
 
@@ -47,6 +50,37 @@ double fraction(const LadderModel &m, int row) {
     return m.index(row, LadderModel::Size).data(LadderModel::SizeFractionRole).toDouble();
 }
 
+model::OrderRecord order(const char *id, model::OrderSide side, const char *price, const char *qty,
+                         const char *filled = "0") {
+    model::OrderRecord r;
+    r.clOrdId = QString::fromLatin1(id);
+    r.symbol = u"BTC/USD"_s;
+    r.side = side;
+    r.orderType = u"limit"_s;
+    r.limitPrice = dec(price);
+    r.qty = dec(qty);
+    r.filledQty = dec(filled);
+    r.state = model::OrderState::Open;
+    return r;
+}
+
+model::OrderRecord buy(const char *id, const char *price, const char *qty,
+                       const char *filled = "0") {
+    return order(id, model::OrderSide::Buy, price, qty, filled);
+}
+
+model::OrderRecord sell(const char *id, const char *price, const char *qty) {
+    return order(id, model::OrderSide::Sell, price, qty);
+}
+
+QString role(const LadderModel &m, int row, int r) {
+    return m.index(row, LadderModel::Price).data(r).toString();
+}
+
+QStringList ids(const LadderModel &m, int row, int r = LadderModel::OwnClOrdIdsRole) {
+    return m.index(row, LadderModel::Price).data(r).toStringList();
+}
+
 bool flashing(const LadderModel &m, int row) {
     return m.index(row, LadderModel::Price).data(LadderModel::FlashRole).toBool();
 }
@@ -62,6 +96,11 @@ private Q_SLOTS:
     void flashOnChangeThenOff();
     void shallowBookLeavesOuterRowsEmpty();
     void ownOrders();
+    void ownOrdersAtSingleTicks();
+    void ownOrdersGroupedByFive();
+    void ownOrdersOneDataChanged();
+    void ownOrdersPreferTheirSideWhereBucketsOverlap();
+    void rowPricesAndBestPrices();
 };
 
 void TestLadderModel::levelsInOrder() {
@@ -222,12 +261,164 @@ void TestLadderModel::ownOrders() {
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.setBook(book());
     QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
-    m.setOwnOrders({{u"100.2"_s, dec("0.5")}, {u"99.5"_s, dec("0.25")}});
+    m.setOwnOrders({sell("s1", "100.2", "0.5"), buy("b1", "99.5", "0.25")});
     QCOMPARE(changed.count(), 1);
     QCOMPARE(m.index(1, 0).data(LadderModel::OwnOrderRole).toString(), u"0.50000000"_s);
     QCOMPARE(m.index(6, 0).data(LadderModel::OwnOrderRole).toString(), u"0.25000000"_s);
     QCOMPARE(m.index(0, 0).data(LadderModel::OwnOrderRole).toString(), QString());
     QCOMPARE(m.index(3, 0).data(LadderModel::OwnOrderRole).toString(), QString());
+}
+
+void TestLadderModel::ownOrdersAtSingleTicks() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+    model::OrderRecord cancelled = buy("gone", "99.9", "1");
+    cancelled.state = model::OrderState::Cancelled;
+    model::OrderRecord stop = sell("stop", "100.1", "1");
+    stop.orderType = u"stop-loss-limit"_s;
+    stop.triggerPrice = dec("100.3");
+    model::OrderRecord market = buy("mkt", "99.9", "1");
+    market.orderType = u"market"_s;
+    market.limitPrice.reset();
+    model::OrderRecord pendingAmend = sell("s2", "100.2", "0.25");
+    pendingAmend.state = model::OrderState::PendingAmend;
+    m.setOwnOrders({buy("b1", "99.5", "0.25"), buy("b2", "99.5", "0.5", "0.25"),
+                    sell("s1", "100.2", "0.5"), pendingAmend, cancelled, stop, market,
+                    sell("far", "105.0", "1"), buy("done", "99.8", "1", "1")});
+
+    // 99.5 (row 6): two buys, the second half filled: 0.25 + 0.25 left.
+    QCOMPARE(role(m, 6, LadderModel::OwnBuyQtyRole), u"0.50000000"_s);
+    QCOMPARE(role(m, 6, LadderModel::OwnSellQtyRole), QString());
+    QCOMPARE(ids(m, 6), QStringList({u"b1"_s, u"b2"_s}));
+    QCOMPARE(ids(m, 6, LadderModel::OwnBuyClOrdIdsRole), QStringList({u"b1"_s, u"b2"_s}));
+    QCOMPARE(ids(m, 6, LadderModel::OwnSellClOrdIdsRole), QStringList());
+    QCOMPARE(role(m, 6, LadderModel::PriceRole), u"99.5"_s);
+    // 100.2 (row 1): the sells, one of them pending an amend (still working).
+    QCOMPARE(role(m, 1, LadderModel::OwnSellQtyRole), u"0.75000000"_s);
+    QCOMPARE(role(m, 1, LadderModel::OwnBuyQtyRole), QString());
+    QCOMPARE(ids(m, 1), QStringList({u"s1"_s, u"s2"_s}));
+    // Cancelled, trigger, market, fully filled and out-of-view orders show nowhere.
+    for (int row : {0, 2, 3, 4, 5}) {
+        QVERIFY2(ids(m, row).isEmpty(), qPrintable(QString::number(row)));
+        QCOMPARE(role(m, row, LadderModel::OwnOrderRole), QString());
+    }
+    QVERIFY(m.index(6, LadderModel::Size)
+                .data(Qt::AccessibleTextRole)
+                .toString()
+                .contains(u"own buy 0.50000000"_s));
+
+    // The markers follow the book: a new book where 99.5 moved to row 5 takes them along.
+    auto b = std::make_shared<kraken::book::BookSnapshot>(*book());
+    b->bids.erase(b->bids.begin()); // 99.9 gone: 99.8, 99.5, 99.4
+    m.setBook(b);
+    QCOMPARE(ids(m, 5), QStringList({u"b1"_s, u"b2"_s}));
+    QVERIFY(ids(m, 6).isEmpty());
+}
+
+void TestLadderModel::ownOrdersGroupedByFive() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+    m.setOwnOrders({buy("b1", "99.7", "0.1"), buy("b2", "99.5", "0.2"), buy("b3", "99.4", "0.3"),
+                    sell("s1", "100.3", "0.4"), sell("s2", "100.7", "0.5"),
+                    sell("s3", "100.1", "0.6")});
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    m.setGrouping(5);
+    QCOMPARE(changed.count(), 1); // regrouping moves markers in the same single signal
+    // Rows: 101.5, 101.0, 100.5 | spread | 99.5, 99.0, 98.5. Bids cover [p, p+0.5), asks
+    // (p-0.5, p].
+    QCOMPARE(ids(m, 4), QStringList({u"b1"_s, u"b2"_s}));
+    QCOMPARE(role(m, 4, LadderModel::OwnBuyQtyRole), u"0.30000000"_s);
+    QCOMPARE(ids(m, 5), QStringList({u"b3"_s}));
+    QCOMPARE(ids(m, 2), QStringList({u"s1"_s, u"s3"_s}));
+    QCOMPARE(role(m, 2, LadderModel::OwnSellQtyRole), u"1.00000000"_s);
+    QCOMPARE(ids(m, 1), QStringList({u"s2"_s}));
+    QVERIFY(ids(m, 0).isEmpty());
+    QVERIFY(ids(m, 6).isEmpty());
+    // The row's exact price is the bucket edge, on the tick.
+    QCOMPARE(role(m, 4, LadderModel::PriceRole), u"99.5"_s);
+    QCOMPARE(role(m, 2, LadderModel::PriceRole), u"100.5"_s);
+
+    // Back to single ticks: 99.7 has no row of its own in this book, so b1 is not shown.
+    m.setGrouping(1);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(ids(m, 6), QStringList({u"b2"_s}));
+    QCOMPARE(ids(m, 2), QStringList({u"s3"_s}));
+    QCOMPARE(ids(m, 0), QStringList({u"s1"_s}));
+}
+
+void TestLadderModel::ownOrdersOneDataChanged() {
+    LadderModel m(3);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    m.setOwnOrders({sell("s1", "100.2", "0.5"), buy("b1", "99.8", "1"), buy("b2", "99.5", "1")});
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 1);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 6);
+    const auto roles = changed.at(0).at(2).value<QList<int>>();
+    QVERIFY(roles.contains(LadderModel::OwnClOrdIdsRole));
+    QVERIFY(roles.contains(LadderModel::OwnBuyQtyRole));
+    QVERIFY(!roles.contains(Qt::DisplayRole));
+
+    // The same orders again: nothing moved, nothing to repaint.
+    m.setOwnOrders({sell("s1", "100.2", "0.5"), buy("b1", "99.8", "1"), buy("b2", "99.5", "1")});
+    QCOMPARE(changed.count(), 1);
+    // One fill on b1: only its row.
+    m.setOwnOrders(
+        {sell("s1", "100.2", "0.5"), buy("b1", "99.8", "1", "0.4"), buy("b2", "99.5", "1")});
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.at(1).at(0).value<QModelIndex>().row(), 5);
+    QCOMPARE(changed.at(1).at(1).value<QModelIndex>().row(), 5);
+    QCOMPARE(role(m, 5, LadderModel::OwnBuyQtyRole), u"0.60000000"_s);
+    // All gone: one signal clears them.
+    m.setOwnOrders({});
+    QCOMPARE(changed.count(), 3);
+    for (int row = 0; row < m.rowCount(); ++row)
+        QVERIFY(ids(m, row).isEmpty());
+}
+
+void TestLadderModel::ownOrdersPreferTheirSideWhereBucketsOverlap() {
+    // Best bid 99.2, best ask 99.7, buckets of 1.0: the bid row 99.0 covers [99.0, 100.0),
+    // the ask row 100.0 covers (99.0, 100.0]. Each order goes to its own side's row.
+    LadderModel m(2);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto b = std::make_shared<kraken::book::BookSnapshot>();
+    b->symbol = u"BTC/USD"_s;
+    b->pricePrecision = 1;
+    b->qtyPrecision = 8;
+    b->asks = {level("99.7", "1"), level("100.4", "1")};
+    b->bids = {level("99.2", "1"), level("98.1", "1")};
+    m.setTickSize(dec("0.1"));
+    m.setGrouping(10);
+    m.setBook(b);
+    QCOMPARE(cell(m, 1, LadderModel::Price), u"100.0"_s);
+    QCOMPARE(cell(m, 3, LadderModel::Price), u"99.0"_s);
+    m.setOwnOrders({sell("s", "99.7", "1"), buy("b", "99.2", "1")});
+    QCOMPARE(ids(m, 1), QStringList({u"s"_s}));
+    QCOMPARE(ids(m, 3), QStringList({u"b"_s}));
+}
+
+void TestLadderModel::rowPricesAndBestPrices() {
+    LadderModel m(3);
+    QVERIFY(!m.bestBid());
+    QVERIFY(!m.priceAt(0));
+    m.setTickSize(dec("0.1"));
+    m.setBook(book());
+    QCOMPARE(m.bestBid()->toString(), u"99.9"_s);
+    QCOMPARE(m.bestAsk()->toString(), u"100.1"_s);
+    QCOMPARE(m.priceAt(0)->toString(), u"100.3"_s);
+    QCOMPARE(m.priceAt(6)->toString(), u"99.5"_s);
+    QVERIFY(!m.priceAt(3)); // the spread row has no price to trade at
+    QVERIFY(!m.priceAt(7));
+    m.setGrouping(5);
+    QCOMPARE(m.priceAt(4)->toString(), u"99.5"_s);
+    QCOMPARE(m.priceAt(2)->toString(), u"100.5"_s);
+    QCOMPARE(m.bestBid()->toString(), u"99.9"_s); // raw, not grouped
 }
 
 QTEST_GUILESS_MAIN(TestLadderModel)
