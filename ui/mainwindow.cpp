@@ -1,14 +1,19 @@
 #include "mainwindow.h"
 
+#include "balancespanel.h"
 #include "candlechart.h"
 #include "depthchart.h"
+#include "fillspanel.h"
 #include "ladderpanel.h"
 #include "layoutstore.h"
 #include "linkbutton.h"
 #include "linkhub.h"
+#include "orderspanel.h"
+#include "orderticket.h"
 #include "statusbar.h"
 #include "tapepanel.h"
 #include "theme.h"
+#include "tradingbar.h"
 #include "watchlistpanel.h"
 
 #include <QApplication>
@@ -152,12 +157,98 @@ void MainWindow::applyDefaultLayout() {
     addDockWidget(Qt::RightDockWidgetArea, ladder);
     splitDockWidget(ladder, tape, Qt::Vertical);
     addDockWidget(Qt::BottomDockWidgetArea, depth);
+    QDockWidget *ticket = dock(u"ticketDock"_s);
+    QDockWidget *orders = dock(u"ordersDock"_s);
+    if (ticket && orders) {
+        // Trading: the ticket under the watchlist, the blotters as tabs beside the depth chart.
+        splitDockWidget(watch, ticket, Qt::Vertical);
+        splitDockWidget(depth, orders, Qt::Horizontal);
+        tabifyDockWidget(orders, dock(u"fillsDock"_s));
+        tabifyDockWidget(orders, dock(u"balancesDock"_s));
+    }
     for (QDockWidget *d : m_docks)
         d->show();
+    if (orders)
+        orders->raise();
     resizeDocks({watch}, {400}, Qt::Horizontal);
     resizeDocks({ladder}, {360}, Qt::Horizontal);
     resizeDocks({ladder, tape}, {560, 300}, Qt::Vertical);
     resizeDocks({depth}, {200}, Qt::Vertical);
+    if (ticket && orders) {
+        resizeDocks({watch, ticket}, {420, 480}, Qt::Vertical);
+        resizeDocks({depth, orders}, {500, 700}, Qt::Horizontal);
+        resizeDocks({depth}, {240}, Qt::Vertical);
+    }
+}
+
+void MainWindow::addTradingPanels(const TradingPanels &panels) {
+    m_trading = panels;
+    if (auto *central = qobject_cast<QVBoxLayout *>(centralWidget()->layout()))
+        central->insertWidget(1, panels.bar); // under the banner, above the chart
+    const QList<QDockWidget *> added{
+        addPanel(u"ticketDock"_s, u"Order ticket"_s, panels.ticket),
+        addPanel(u"ordersDock"_s, u"Orders"_s, panels.orders),
+        addPanel(u"fillsDock"_s, u"Fills"_s, panels.fills),
+        addPanel(u"balancesDock"_s, u"Balances"_s, panels.balances),
+    };
+    QAction *before = m_viewMenu->actions().value(m_docks.size() - added.size());
+    for (QDockWidget *d : added)
+        m_viewMenu->insertAction(before, d->toggleViewAction());
+
+    const struct {
+        const char16_t *label;
+        QWidget *target;
+        QDockWidget *dock;
+        const char16_t *key;
+    } targets[] = {
+        {u"Order t&icket", panels.ticket, added[0], u"Ctrl+6"},
+        {u"&Orders", panels.orders, added[1], u"Ctrl+7"},
+        {u"&Fills", panels.fills, added[2], u"Ctrl+8"},
+        {u"&Balances", panels.balances, added[3], u"Ctrl+9"},
+    };
+    for (const auto &t : targets) {
+        QAction *a = m_goMenu->addAction(QString::fromUtf16(t.label));
+        a->setShortcut(QKeySequence(QString::fromUtf16(t.key)));
+        QWidget *target = t.target;
+        QDockWidget *d = t.dock;
+        connect(a, &QAction::triggered, this, [target, d] {
+            d->show();
+            d->raise();
+            target->setFocus(Qt::ShortcutFocusReason);
+        });
+    }
+
+    // Before Help, so the menu order reads File, View, Trading, Help.
+    QMenu *trading = new QMenu(u"&Trading"_s, this);
+    menuBar()->insertMenu(menuBar()->actions().constLast(), trading);
+    auto focusTicket = [this, d = added[0]] {
+        d->show();
+        d->raise();
+    };
+    QAction *buy = trading->addAction(u"&Buy…"_s);
+    buy->setShortcut(QKeySequence(u"Ctrl+Alt+B"_s));
+    connect(buy, &QAction::triggered, this, [this, focusTicket] {
+        focusTicket();
+        m_trading.ticket->prepareBuy();
+    });
+    QAction *sell = trading->addAction(u"&Sell…"_s);
+    sell->setShortcut(QKeySequence(u"Ctrl+Alt+S"_s));
+    connect(sell, &QAction::triggered, this, [this, focusTicket] {
+        focusTicket();
+        m_trading.ticket->prepareSell();
+    });
+    trading->addSeparator();
+    QAction *cancelAll = trading->addAction(u"&Cancel all orders…"_s);
+    cancelAll->setShortcut(QKeySequence(u"Ctrl+Alt+X"_s));
+    // Through the blotter's own action, so the same confirmation guards both paths.
+    connect(cancelAll, &QAction::triggered, panels.orders->cancelAllAction(), &QAction::trigger);
+    trading->addSeparator();
+    connect(trading->addAction(u"Order &guards and confirmation…"_s), &QAction::triggered, this,
+            &MainWindow::guardSettingsRequested);
+    QAction *keys = trading->addAction(u"API &keys…"_s);
+    keys->setShortcut(QKeySequence(u"Ctrl+Alt+K"_s));
+    connect(keys, &QAction::triggered, this, &MainWindow::credentialsRequested);
+    applyDefaultLayout();
 }
 
 void MainWindow::buildMenus() {
@@ -171,11 +262,13 @@ void MainWindow::buildMenus() {
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(u"&View"_s);
+    m_viewMenu = view;
     for (QDockWidget *d : std::as_const(m_docks))
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     // Keyboard: jump straight to a panel (showing it if it was closed).
     QMenu *go = view->addMenu(u"&Go to panel"_s);
+    m_goMenu = go;
     const struct {
         const char16_t *label;
         QWidget *target;

@@ -24,14 +24,28 @@ class WatchlistModel;
 
 namespace ui {
 
+class BalancesPanel;
 class CandleChart;
 class DepthChart;
+class FillsPanel;
+class OrderTicket;
+class OrdersPanel;
+class TradingBar;
 class LadderPanel;
 class LayoutStore;
 class LinkHub;
 class StatusBar;
 class TapePanel;
 class WatchlistPanel;
+
+// The trading panels, built by the composition root around its models.
+struct TradingPanels {
+    OrderTicket *ticket = nullptr;
+    OrdersPanel *orders = nullptr;
+    FillsPanel *fills = nullptr;
+    BalancesPanel *balances = nullptr;
+    TradingBar *bar = nullptr;
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -71,9 +85,16 @@ public:
     // The link group of a panel (its link button), or -1 if `panel` is not one of ours.
     int linkGroupOf(const QWidget *panel) const;
 
+    // Adds the order ticket and the blotters as docks, the trading bar under the menu, and
+    // the Trading menu (buy, sell, cancel all, API keys). Call once, before restoreLayout().
+    void addTradingPanels(const TradingPanels &panels);
+    const TradingPanels &tradingPanels() const { return m_trading; }
+
 Q_SIGNALS:
     void bannerActionTriggered();
     void switchToPaperRequested();
+    void credentialsRequested();
+    void guardSettingsRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -99,6 +120,9 @@ private:
     QMenu *m_layoutMenu = nullptr;
     QAction *m_darkAction = nullptr;
     QList<QDockWidget *> m_docks;
+    TradingPanels m_trading;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_goMenu = nullptr;
 };
 
 } // namespace ui

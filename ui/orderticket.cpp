@@ -327,6 +327,17 @@ void OrderTicket::prepareSell() {
     m_qty->selectAll();
 }
 
+void OrderTicket::prepareLimit(Side side, const kraken::Decimal &price) {
+    const int limit = m_type->findData(u"limit"_s);
+    if (limit >= 0)
+        m_type->setCurrentIndex(limit);
+    setSide(side);
+    m_limit->setText(m_instrument.symbol().isEmpty() ? price.toString()
+                                                     : m_instrument.formatPrice(price));
+    m_qty->setFocus(Qt::ShortcutFocusReason);
+    m_qty->selectAll();
+}
+
 void OrderTicket::setSide(Side side) {
     m_side = side;
     (side == Side::Buy ? m_buy : m_sell)->setChecked(true);

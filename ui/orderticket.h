@@ -47,8 +47,11 @@ public:
 public Q_SLOTS:
     void prepareBuy();  // side Buy, focus on the quantity
     void prepareSell(); // side Sell, focus on the quantity
-    void submit();      // validate, confirm if needed, emit submitRequested
-    void clear();       // empty quantities and prices; side, type and symbol stay
+    // A limit order at `price` on `side`, keeping the quantity (the ladder's click and its B/S
+    // keys): type Limit, the price filled in, focus on the quantity.
+    void prepareLimit(kraken::spot::Side side, const kraken::Decimal &price);
+    void submit(); // validate, confirm if needed, emit submitRequested
+    void clear();  // empty quantities and prices; side, type and symbol stay
 
 Q_SIGNALS:
     void submitRequested(const kraken::spot::OrderRequest &order);
