@@ -195,28 +195,10 @@ void MainWindow::addTradingPanels(const TradingPanels &panels) {
     for (QDockWidget *d : added)
         m_viewMenu->insertAction(before, d->toggleViewAction());
 
-    const struct {
-        const char16_t *label;
-        QWidget *target;
-        QDockWidget *dock;
-        const char16_t *key;
-    } targets[] = {
-        {u"Order t&icket", panels.ticket, added[0], u"Ctrl+6"},
-        {u"&Orders", panels.orders, added[1], u"Ctrl+7"},
-        {u"&Fills", panels.fills, added[2], u"Ctrl+8"},
-        {u"&Balances", panels.balances, added[3], u"Ctrl+9"},
-    };
-    for (const auto &t : targets) {
-        QAction *a = m_goMenu->addAction(QString::fromUtf16(t.label));
-        a->setShortcut(QKeySequence(QString::fromUtf16(t.key)));
-        QWidget *target = t.target;
-        QDockWidget *d = t.dock;
-        connect(a, &QAction::triggered, this, [target, d] {
-            d->show();
-            d->raise();
-            target->setFocus(Qt::ShortcutFocusReason);
-        });
-    }
+    addGoToAction(u"Order t&icket"_s, panels.ticket, added[0], u"Ctrl+6"_s);
+    addGoToAction(u"&Orders"_s, panels.orders, added[1], u"Ctrl+7"_s);
+    addGoToAction(u"&Fills"_s, panels.fills, added[2], u"Ctrl+8"_s);
+    addGoToAction(u"&Balances"_s, panels.balances, added[3], u"Ctrl+9"_s);
 
     // Before Help, so the menu order reads File, View, Trading, Help.
     QMenu *trading = new QMenu(u"&Trading"_s, this);
@@ -269,31 +251,11 @@ void MainWindow::buildMenus() {
     // Keyboard: jump straight to a panel (showing it if it was closed).
     QMenu *go = view->addMenu(u"&Go to panel"_s);
     m_goMenu = go;
-    const struct {
-        const char16_t *label;
-        QWidget *target;
-        QDockWidget *dock;
-        const char16_t *key;
-    } targets[] = {
-        {u"&Watchlist", m_watchlist, dock(u"watchlistDock"_s), u"Ctrl+1"},
-        {u"&Chart", m_chart, nullptr, u"Ctrl+2"},
-        {u"&Ladder", m_ladder, dock(u"ladderDock"_s), u"Ctrl+3"},
-        {u"&Trades", m_tape, dock(u"tapeDock"_s), u"Ctrl+4"},
-        {u"&Depth chart", m_depth, dock(u"depthDock"_s), u"Ctrl+5"},
-    };
-    for (const auto &t : targets) {
-        QAction *a = go->addAction(QString::fromUtf16(t.label));
-        a->setShortcut(QKeySequence(QString::fromUtf16(t.key)));
-        QWidget *target = t.target;
-        QDockWidget *d = t.dock;
-        connect(a, &QAction::triggered, this, [target, d] {
-            if (d) {
-                d->show();
-                d->raise();
-            }
-            target->setFocus(Qt::ShortcutFocusReason);
-        });
-    }
+    addGoToAction(u"&Watchlist"_s, m_watchlist, dock(u"watchlistDock"_s), u"Ctrl+1"_s);
+    addGoToAction(u"&Chart"_s, m_chart, nullptr, u"Ctrl+2"_s);
+    addGoToAction(u"&Ladder"_s, m_ladder, dock(u"ladderDock"_s), u"Ctrl+3"_s);
+    addGoToAction(u"&Trades"_s, m_tape, dock(u"tapeDock"_s), u"Ctrl+4"_s);
+    addGoToAction(u"&Depth chart"_s, m_depth, dock(u"depthDock"_s), u"Ctrl+5"_s);
     QAction *search = go->addAction(u"&Search pairs"_s);
     search->setShortcut(QKeySequence::Find);
     connect(search, &QAction::triggered, this, [this] {
@@ -317,6 +279,19 @@ void MainWindow::buildMenus() {
         QMessageBox::about(this, u"About KrakenTerm"_s,
                            u"KrakenTerm: a native trading terminal for Kraken.\n"
                            "Market data is checksum-verified; prices are exact decimals."_s);
+    });
+}
+
+void MainWindow::addGoToAction(const QString &label, QWidget *target, QDockWidget *dock,
+                               const QString &key) {
+    QAction *a = m_goMenu->addAction(label);
+    a->setShortcut(QKeySequence(key));
+    connect(a, &QAction::triggered, this, [target, dock] {
+        if (dock) {
+            dock->show();
+            dock->raise();
+        }
+        target->setFocus(Qt::ShortcutFocusReason);
     });
 }
 

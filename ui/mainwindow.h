@@ -102,6 +102,9 @@ protected:
 private:
     QDockWidget *addPanel(const QString &objectName, const QString &title, QWidget *panel);
     void buildMenus();
+    // View > Go to panel: shows the dock (if any) and focuses `target`.
+    void addGoToAction(const QString &label, QWidget *target, QDockWidget *dock,
+                       const QString &key);
     void rebuildLayoutMenu();
     void followLinks(int group, const QString &symbol);
 
