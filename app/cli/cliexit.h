@@ -13,6 +13,10 @@ enum ExitCode : int {
     ExitKraken = 1,  // Kraken error string, HTTP error, unparsable answer, auth, rate limit
     ExitUsage = 2,   // bad arguments or missing configuration
     ExitNetwork = 3, // network failure or timeout
+    // The keychain (keys, --profile): see profilecredentials.h.
+    ExitKeychainUnavailable = 4, // no keychain service reachable, or it is locked
+    ExitNotFound = 5,            // no keys stored for that profile (and venue)
+    ExitKeychain = 6,            // the keychain failed otherwise, or an entry is damaged
 };
 
 ExitCode exitCodeFor(const kraken::Error &error);

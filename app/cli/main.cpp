@@ -4,6 +4,7 @@
 #include "bookcommand.h"
 #include "cliexit.h"
 #include "instrumentscommand.h"
+#include "keyscommand.h"
 #include "simcommand.h"
 #include "spotcommand.h"
 #include "streamcommand.h"
@@ -29,9 +30,11 @@ const char Usage[] =
     "  record       record raw WS v2 frames to a file for replay\n"
     "  book         live top-of-book view; 'book replay FILE' verifies a recording\n"
     "  sim          run the paper exchange (Kraken's protocols on 127.0.0.1)\n"
+    "  keys         API keys in the system keychain: set, test, delete, list\n"
     "\n"
     "Run 'krakenterm-cli COMMAND --help' for a command's options.\n"
-    "Exit codes: 0 ok, 1 Kraken or HTTP error, 2 usage, 3 network error or timeout.\n";
+    "Exit codes: 0 ok, 1 Kraken or HTTP error, 2 usage, 3 network error or timeout,\n"
+    "4 keychain unavailable, 5 no keys stored for the profile, 6 other keychain error.\n";
 
 } // namespace
 
@@ -74,6 +77,8 @@ int main(int argc, char *argv[]) {
         return app::cli::runBookCommand(args);
     if (command == u"sim"_s)
         return app::cli::runSimCommand(args);
+    if (command == u"keys"_s)
+        return app::cli::runKeysCommand(args);
     app::cli::printUsageError(u"unknown command '%1'"_s.arg(command), {});
     return app::cli::ExitUsage;
 }

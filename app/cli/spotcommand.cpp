@@ -3,6 +3,7 @@
 #include "cliexit.h"
 #include "commonoptions.h"
 #include "kraken/core/credentials.h"
+#include "profilecredentials.h"
 #include "requestdata.h"
 
 #include <QCommandLineParser>
@@ -45,13 +46,15 @@ int runSpotCommand(const QStringList &arguments) {
         u"PATH is public/<Method> or private/<Method> (a leading /0/ is allowed), e.g.\n"
         u"  krakenterm-cli spot public/Ticker --data '{\"pair\":\"XBTUSD\"}'\n"
         u"  krakenterm-cli spot private/Balance\n\n"
-        u"Private calls are signed with KRAKEN_SPOT_API_KEY / KRAKEN_SPOT_API_SECRET.\n"
+        u"Private calls are signed with the keys of --profile NAME from the system keychain\n"
+        u"(see 'krakenterm-cli keys'), or else KRAKEN_SPOT_API_KEY / KRAKEN_SPOT_API_SECRET.\n"
         u"--data takes a JSON object (scalars become form fields in the order written;\n"
         u"nested arrays or objects send the object as a JSON body) or a form string\n"
         u"a=1&b=2. --dry-run prints the HTTP/1.1 request that would be sent, with its\n"
         u"API-Sign, without sending it.\n\n"
         u"Exit codes: 0 ok, 1 Kraken or HTTP error (Kraken's error strings on stderr),\n"
-        u"2 usage, 3 network error or timeout."_s);
+        u"2 usage, 3 network error or timeout, 4 keychain unavailable, 5 no keys stored for\n"
+        u"the profile, 6 other keychain error."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"PATH"_s, u"public/<Method> or private/<Method>"_s);
     const QCommandLineOption verbOpt(
@@ -63,8 +66,8 @@ int runSpotCommand(const QStringList &arguments) {
     const QCommandLineOption nonceOpt(
         u"nonce"_s, u"Sign with this nonce (with --dry-run: reproducible signatures)."_s, u"N"_s);
     const QCommandLineOption compactOpt(u"compact"_s, u"Print the result on one line."_s);
-    parser.addOptions(
-        {verbOpt, dataOpt, dryRunOpt, nonceOpt, compactOpt, spotUrlOption(), timeoutOption()});
+    parser.addOptions({verbOpt, dataOpt, dryRunOpt, nonceOpt, compactOpt, spotUrlOption(),
+                       timeoutOption(), profileOption()});
     if (!parser.parse(arguments)) {
         printUsageError(parser.errorText(), u"spot"_s);
         return ExitUsage;
@@ -111,12 +114,11 @@ int runSpotCommand(const QStringList &arguments) {
     config.persistNonce = !nonce;
     kraken::spot::RestClient client(config);
     if (isPrivate) {
-        auto creds = kraken::Credentials::spotFromEnvironment();
-        if (!creds) {
-            printUsageError(u"private calls need KRAKEN_SPOT_API_KEY and KRAKEN_SPOT_API_SECRET"_s,
-                            u"spot"_s);
-            return ExitUsage;
-        }
+        int exitCode = ExitUsage;
+        const auto creds =
+            commandCredentials(parser, kraken::keychain::Venue::Spot, u"spot"_s, &exitCode);
+        if (!creds)
+            return exitCode;
         client.setCredentials(*creds);
     }
 

@@ -2,7 +2,7 @@
 
 // Credentials: an API key and its base64 secret. The secret is never printed: QDebug and
 // toString() show the key's first characters only. Loaded from the environment here; the
-// keychain source arrives with the trading issue. A value type.
+// OS keychain is kraken/keychain's CredentialStore. A value type.
 
 #include <QByteArray>
 #include <QDebug>
