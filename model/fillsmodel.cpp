@@ -1,7 +1,6 @@
 #include "fillsmodel.h"
 
 #include "decimalsortkey.h"
-#include "kraken/core/instrument.h"
 
 #include <QDateTime>
 
@@ -13,17 +12,7 @@ namespace model {
 
 namespace {
 
-bool isNumeric(int column) {
-    switch (column) {
-    case FillsModel::Price:
-    case FillsModel::Qty:
-    case FillsModel::Cost:
-    case FillsModel::Fee:
-        return true;
-    default:
-        return false;
-    }
-}
+constexpr auto Text = BlotterLayout::Text, Number = BlotterLayout::Number;
 
 bool newerFirst(const FillRecord &a, const FillRecord &b) {
     return a.timeMs > b.timeMs;
@@ -32,19 +21,28 @@ bool newerFirst(const FillRecord &a, const FillRecord &b) {
 } // namespace
 
 FillsModel::FillsModel(QObject *parent)
-    : QAbstractTableModel(parent) {}
-
-int FillsModel::rowCount(const QModelIndex &parent) const {
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int FillsModel::columnCount(const QModelIndex &parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
+    : BlotterModel({.columns = {{u"Time"_s, Text},
+                                {u"Symbol"_s, Text},
+                                {u"Side"_s, Text},
+                                {u"Price"_s, Number},
+                                {u"Qty"_s, Number},
+                                {u"Cost"_s, Number},
+                                {u"Fee"_s, Number},
+                                {u"Fee asset"_s, Text},
+                                {u"Maker/taker"_s, Text},
+                                {u"Order id"_s, Text},
+                                {u"Trade id"_s, Text}},
+                    .firstPrecisionColumn = Price,
+                    .lastPrecisionColumn = Qty,
+                    .recordRole = RecordRole,
+                    .symbolRole = SymbolRole,
+                    .sortRole = SortRole,
+                    .buyRole = BuyRole},
+                   parent) {
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
 QVariant FillsModel::display(const FillRecord &f, int column) const {
-    const auto precision = m_precisions.constFind(f.symbol);
-    const bool known = precision != m_precisions.cend();
     switch (column) {
     case Time:
         return QDateTime::fromMSecsSinceEpoch(f.timeMs).toString(u"yyyy-MM-dd HH:mm:ss"_s);
@@ -53,9 +51,9 @@ QVariant FillsModel::display(const FillRecord &f, int column) const {
     case Side:
         return f.side == OrderSide::Buy ? u"Buy"_s : u"Sell"_s;
     case Price:
-        return known ? f.price.toString(precision->first) : f.price.toString();
+        return formatPrice(f, f.price);
     case Qty:
-        return known ? f.qty.toString(precision->second) : f.qty.toString();
+        return formatQty(f, f.qty);
     case Cost:
         return f.cost.toString();
     case Fee:
@@ -89,63 +87,8 @@ QVariant FillsModel::sortKey(const FillRecord &f, int column) const {
     }
 }
 
-QVariant FillsModel::data(const QModelIndex &index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const FillRecord &f = m_rows.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-        return display(f, index.column());
-    case Qt::TextAlignmentRole:
-        return QVariant::fromValue(Qt::Alignment(
-            (isNumeric(index.column()) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
-    case RecordRole:
-        return QVariant::fromValue(f);
-    case TradeIdRole:
-        return f.tradeId;
-    case SymbolRole:
-        return f.symbol;
-    case SortRole:
-        return sortKey(f, index.column());
-    case BuyRole:
-        return f.side == OrderSide::Buy;
-    }
-    return {};
-}
-
-QVariant FillsModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue(Qt::Alignment(
-            (isNumeric(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case Time:
-        return u"Time"_s;
-    case Symbol:
-        return u"Symbol"_s;
-    case Side:
-        return u"Side"_s;
-    case Price:
-        return u"Price"_s;
-    case Qty:
-        return u"Qty"_s;
-    case Cost:
-        return u"Cost"_s;
-    case Fee:
-        return u"Fee"_s;
-    case FeeAsset:
-        return u"Fee asset"_s;
-    case Liquidity:
-        return u"Maker/taker"_s;
-    case OrderId:
-        return u"Order id"_s;
-    case TradeId:
-        return u"Trade id"_s;
-    }
-    return {};
+QVariant FillsModel::roleData(const FillRecord &f, int, int role) const {
+    return role == TradeIdRole ? QVariant(f.tradeId) : QVariant();
 }
 
 int FillsModel::addFills(const QList<FillRecord> &fills) {
@@ -199,30 +142,6 @@ void FillsModel::resetFills(const QList<FillRecord> &all) {
     }
     std::stable_sort(m_rows.begin(), m_rows.end(), newerFirst);
     endResetModel();
-}
-
-void FillsModel::setPrecisions(const QHash<QString, QPair<int, int>> &precisions) {
-    if (precisions == m_precisions)
-        return;
-    m_precisions = precisions;
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, Price), index(rowCount() - 1, Qty), {Qt::DisplayRole});
-}
-
-void FillsModel::setInstruments(const QList<kraken::Instrument> &instruments) {
-    QHash<QString, QPair<int, int>> precisions;
-    for (const kraken::Instrument &i : instruments)
-        precisions.insert(i.symbol(), {i.pairDecimals(), i.lotDecimals()});
-    setPrecisions(precisions);
-}
-
-QStringList FillsModel::symbols() const {
-    QStringList out;
-    for (const FillRecord &f : m_rows)
-        out.append(f.symbol);
-    out.removeDuplicates();
-    out.sort();
-    return out;
 }
 
 } // namespace model

@@ -5,20 +5,13 @@
 // by the WebSocket and again by a REST reload) are dropped, and the new ones arrive as one
 // insertion. GUI thread.
 
-#include "tradingtypes.h"
+#include "blottermodel.h"
 
-#include <QAbstractTableModel>
-#include <QHash>
-#include <QPair>
 #include <QSet>
-
-namespace kraken {
-class Instrument;
-}
 
 namespace model {
 
-class FillsModel : public QAbstractTableModel {
+class FillsModel : public BlotterModel<FillRecord> {
     Q_OBJECT
 public:
     enum Column {
@@ -45,30 +38,19 @@ public:
 
     explicit FillsModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
     // New fills in any order; known trade ids are skipped. Returns how many were new.
     int addFills(const QList<model::FillRecord> &fills);
     void resetFills(const QList<model::FillRecord> &all);
     bool contains(const QString &tradeId) const { return m_ids.contains(tradeId); }
-    const FillRecord &record(int row) const { return m_rows.at(row); }
-    QStringList symbols() const; // distinct, sorted
-
-    // Per symbol: (price decimals, quantity decimals); see OrdersModel::setPrecisions.
-    void setPrecisions(const QHash<QString, QPair<int, int>> &precisions);
-    void setInstruments(const QList<kraken::Instrument> &instruments);
+    // record(), symbols(), setPrecisions() and setInstruments(): see BlotterModel.
 
 private:
-    QVariant display(const FillRecord &f, int column) const;
-    QVariant sortKey(const FillRecord &f, int column) const;
+    QVariant display(const FillRecord &f, int column) const override;
+    QVariant sortKey(const FillRecord &f, int column) const override;
+    QVariant roleData(const FillRecord &f, int column, int role) const override;
 
-    QList<FillRecord> m_rows; // newest first
+    // m_rows: newest first.
     QSet<QString> m_ids;
-    QHash<QString, QPair<int, int>> m_precisions;
 };
 
 } // namespace model

@@ -1,7 +1,6 @@
 #include "ordersmodel.h"
 
 #include "decimalsortkey.h"
-#include "kraken/core/instrument.h"
 
 #include <QDateTime>
 
@@ -13,6 +12,8 @@ using namespace Qt::StringLiterals;
 namespace model {
 
 namespace {
+
+constexpr auto Text = BlotterLayout::Text, Number = BlotterLayout::Number;
 
 QString stateLabel(OrderState state) {
     switch (state) {
@@ -40,19 +41,6 @@ QString stateLabel(OrderState state) {
     return {};
 }
 
-bool isNumeric(int column) {
-    switch (column) {
-    case OrdersModel::Price:
-    case OrdersModel::Trigger:
-    case OrdersModel::Qty:
-    case OrdersModel::Filled:
-    case OrdersModel::AvgPrice:
-        return true;
-    default:
-        return false;
-    }
-}
-
 QString timeText(qint64 ms) {
     return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toString(u"yyyy-MM-dd HH:mm:ss"_s)
                   : QString();
@@ -66,24 +54,28 @@ QString optionalKey(const std::optional<Decimal> &d) {
 } // namespace
 
 OrdersModel::OrdersModel(QObject *parent)
-    : QAbstractTableModel(parent) {}
-
-int OrdersModel::rowCount(const QModelIndex &parent) const {
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int OrdersModel::columnCount(const QModelIndex &parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString OrdersModel::formatPrice(const OrderRecord &o, const Decimal &value) const {
-    const auto it = m_precisions.constFind(o.symbol);
-    return it != m_precisions.cend() ? value.toString(it->first) : value.toString();
-}
-
-QString OrdersModel::formatQty(const OrderRecord &o, const Decimal &value) const {
-    const auto it = m_precisions.constFind(o.symbol);
-    return it != m_precisions.cend() ? value.toString(it->second) : value.toString();
+    : BlotterModel({.columns = {{u"Time"_s, Text},
+                                {u"Symbol"_s, Text},
+                                {u"Side"_s, Text},
+                                {u"Type"_s, Text},
+                                {u"Price"_s, Number},
+                                {u"Trigger"_s, Number},
+                                {u"Qty"_s, Number},
+                                {u"Filled"_s, Number},
+                                {u"Avg price"_s, Number},
+                                {u"Status"_s, Text},
+                                {u"TIF"_s, Text},
+                                {u"Reason"_s, Text},
+                                {u"Client order id"_s, Text},
+                                {u"Order id"_s, Text}},
+                    .firstPrecisionColumn = Price,
+                    .lastPrecisionColumn = AvgPrice,
+                    .recordRole = RecordRole,
+                    .symbolRole = SymbolRole,
+                    .sortRole = SortRole,
+                    .buyRole = BuyRole},
+                   parent) {
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
 QVariant OrdersModel::display(const OrderRecord &o, int column) const {
@@ -140,80 +132,23 @@ QVariant OrdersModel::sortKey(const OrderRecord &o, int column) const {
     }
 }
 
-QVariant OrdersModel::data(const QModelIndex &index, int role) const {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const OrderRecord &o = m_rows.at(index.row());
+QVariant OrdersModel::roleData(const OrderRecord &o, int column, int role) const {
     switch (role) {
-    case Qt::DisplayRole:
-        return display(o, index.column());
     case Qt::EditRole:
         // The editor starts from the exact value, not the rounded display text.
-        if (index.column() == Price)
+        if (column == Price)
             return o.limitPrice ? o.limitPrice->toString() : QString();
-        if (index.column() == Qty)
+        if (column == Qty)
             return o.qty.toString();
-        return display(o, index.column());
+        return display(o, column);
     case Qt::ToolTipRole:
-        if (index.column() == Reason || index.column() == Status)
+        if (column == Reason || column == Status)
             return o.reason.isEmpty() ? QVariant() : QVariant(o.reason);
         return {};
-    case Qt::TextAlignmentRole:
-        return QVariant::fromValue(Qt::Alignment(
-            (isNumeric(index.column()) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
-    case RecordRole:
-        return QVariant::fromValue(o);
     case ClOrdIdRole:
         return o.clOrdId;
     case StateRole:
         return int(o.state);
-    case SymbolRole:
-        return o.symbol;
-    case SortRole:
-        return sortKey(o, index.column());
-    case BuyRole:
-        return o.side == OrderSide::Buy;
-    }
-    return {};
-}
-
-QVariant OrdersModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue(Qt::Alignment(
-            (isNumeric(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (section) {
-    case Time:
-        return u"Time"_s;
-    case Symbol:
-        return u"Symbol"_s;
-    case Side:
-        return u"Side"_s;
-    case Type:
-        return u"Type"_s;
-    case Price:
-        return u"Price"_s;
-    case Trigger:
-        return u"Trigger"_s;
-    case Qty:
-        return u"Qty"_s;
-    case Filled:
-        return u"Filled"_s;
-    case AvgPrice:
-        return u"Avg price"_s;
-    case Status:
-        return u"Status"_s;
-    case TimeInForce:
-        return u"TIF"_s;
-    case Reason:
-        return u"Reason"_s;
-    case ClOrdId:
-        return u"Client order id"_s;
-    case OrderId:
-        return u"Order id"_s;
     }
     return {};
 }
@@ -307,35 +242,11 @@ void OrdersModel::resetOrders(const QList<OrderRecord> &all) {
     endResetModel();
 }
 
-void OrdersModel::setPrecisions(const QHash<QString, QPair<int, int>> &precisions) {
-    if (precisions == m_precisions)
-        return;
-    m_precisions = precisions;
-    if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, Price), index(rowCount() - 1, AvgPrice), {Qt::DisplayRole});
-}
-
-void OrdersModel::setInstruments(const QList<kraken::Instrument> &instruments) {
-    QHash<QString, QPair<int, int>> precisions;
-    for (const kraken::Instrument &i : instruments)
-        precisions.insert(i.symbol(), {i.pairDecimals(), i.lotDecimals()});
-    setPrecisions(precisions);
-}
-
 std::optional<OrderRecord> OrdersModel::find(const QString &clOrdId) const {
     const int row = rowOf(clOrdId);
     if (row < 0)
         return std::nullopt;
     return m_rows.at(row);
-}
-
-QStringList OrdersModel::symbols() const {
-    QStringList out;
-    for (const OrderRecord &o : m_rows)
-        out.append(o.symbol);
-    out.removeDuplicates();
-    out.sort();
-    return out;
 }
 
 } // namespace model

@@ -8,21 +8,13 @@
 // record: it becomes amendRequested() and the row changes only when the manager reports
 // the amended order. GUI thread.
 
-#include "tradingtypes.h"
-
-#include <QAbstractTableModel>
-#include <QHash>
-#include <QPair>
+#include "blottermodel.h"
 
 #include <optional>
 
-namespace kraken {
-class Instrument;
-}
-
 namespace model {
 
-class OrdersModel : public QAbstractTableModel {
+class OrdersModel : public BlotterModel<OrderRecord> {
     Q_OBJECT
 public:
     enum Column {
@@ -53,11 +45,6 @@ public:
 
     explicit OrdersModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     // Price or Qty of an amendable order: emits amendRequested() with the parsed value and
     // returns false, because the record itself is unchanged. Unparseable, non-positive or
@@ -69,15 +56,9 @@ public:
     // The whole set, after a reload from the journal or the exchange.
     void resetOrders(const QList<model::OrderRecord> &all);
 
-    // Per symbol: (price decimals, quantity decimals). Unknown symbols print each value at
-    // its own scale.
-    void setPrecisions(const QHash<QString, QPair<int, int>> &precisions);
-    void setInstruments(const QList<kraken::Instrument> &instruments);
-
     int rowOf(const QString &clOrdId) const { return m_rowOf.value(clOrdId, -1); }
-    const OrderRecord &record(int row) const { return m_rows.at(row); }
     std::optional<OrderRecord> find(const QString &clOrdId) const;
-    QStringList symbols() const; // distinct, sorted
+    // record(), symbols(), setPrecisions() and setInstruments(): see BlotterModel.
 
     // Whether the order's limit price and quantity may be amended from the blotter.
     static bool isAmendable(const OrderRecord &order);
@@ -87,14 +68,11 @@ Q_SIGNALS:
                         std::optional<kraken::Decimal> price);
 
 private:
-    QString formatPrice(const OrderRecord &o, const Decimal &value) const;
-    QString formatQty(const OrderRecord &o, const Decimal &value) const;
-    QVariant display(const OrderRecord &o, int column) const;
-    QVariant sortKey(const OrderRecord &o, int column) const;
+    QVariant display(const OrderRecord &o, int column) const override;
+    QVariant sortKey(const OrderRecord &o, int column) const override;
+    QVariant roleData(const OrderRecord &o, int column, int role) const override;
 
-    QList<OrderRecord> m_rows;
     QHash<QString, int> m_rowOf;
-    QHash<QString, QPair<int, int>> m_precisions;
 };
 
 } // namespace model

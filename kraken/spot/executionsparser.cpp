@@ -6,6 +6,7 @@
 
 #include "jsonnumber.h"
 #include "tradingwsclient.h"
+#include "wiretext.h"
 #include "wsparser.h"
 
 #include <simdjson.h>
@@ -17,24 +18,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
-
-QString excerpt(std::string_view text, std::size_t max = 40) {
-    QString out;
-    for (std::size_t i = 0; i < text.size() && i < max; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        out += (c >= 0x20 && c < 0x7f) ? QLatin1Char(char(c)) : QLatin1Char('?');
-    }
-    if (text.size() > max)
-        out += u"..."_s;
-    return out;
-}
-
-std::string_view trimRight(std::string_view s) {
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
+using ws::excerpt;
+using ws::trimRight;
 
 // Where a value sits ("data[2].fees[0].qty"), rendered only when something is wrong.
 struct At {
@@ -345,8 +330,7 @@ Result<Message> parseChannel(QByteArrayView frame, std::string_view channel, con
 
     // Proxies answer with HTML; say so instead of quoting a tokenizer error.
     qsizetype first = 0;
-    while (first < frame.size() &&
-           std::string_view(" \t\r\n").find(frame[first]) != std::string_view::npos)
+    while (first < frame.size() && ws::isJsonSpace(frame[first]))
         ++first;
     if (first == frame.size() || frame[first] != '{')
         return parseError(

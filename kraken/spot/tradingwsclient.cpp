@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "reconnectbackoff.h"
 #include "wsparser.h"
+#include "wssocket.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -147,6 +148,19 @@ QString wsTime(const QString &t, const char *field, QString *error) {
     return {};
 }
 
+// REST's oflags that add_order and edit_order both spell as WS v2 fields (viqc is add_order's
+// alone). Both requests take them from the same REST-shaped structs, so one mapping serves.
+void insertOrderFlags(const QStringList &oflags, QJsonObject &p) {
+    if (oflags.contains(u"post"_s))
+        p.insert(u"post_only"_s, true);
+    if (oflags.contains(u"fcib"_s))
+        p.insert(u"fee_preference"_s, u"base"_s);
+    else if (oflags.contains(u"fciq"_s))
+        p.insert(u"fee_preference"_s, u"quote"_s);
+    if (oflags.contains(u"nompp"_s))
+        p.insert(u"no_mpp"_s, true);
+}
+
 bool isTriggerType(const QString &type) {
     return type.startsWith(u"stop-loss"_s) || type.startsWith(u"take-profit"_s) ||
            type.startsWith(u"trailing-stop"_s);
@@ -204,14 +218,7 @@ QJsonObject buildAddOrderParams(const OrderRequest &o, QString *error) {
         p.insert(u"expire_time"_s, t);
     if (const QString t = wsTime(o.startTime, "start time", error); !t.isEmpty())
         p.insert(u"effective_time"_s, t);
-    if (o.oflags.contains(u"post"_s))
-        p.insert(u"post_only"_s, true);
-    if (o.oflags.contains(u"fcib"_s))
-        p.insert(u"fee_preference"_s, u"base"_s);
-    else if (o.oflags.contains(u"fciq"_s))
-        p.insert(u"fee_preference"_s, u"quote"_s);
-    if (o.oflags.contains(u"nompp"_s))
-        p.insert(u"no_mpp"_s, true);
+    insertOrderFlags(o.oflags, p);
     if (o.reduceOnly)
         p.insert(u"reduce_only"_s, true);
     // WS v2 has no leverage; a margin order is margin:true at the account's default leverage.
@@ -636,36 +643,18 @@ TradingWsClient::TradingWsClient(RestClient *rest, TradingWsClientConfig config,
     qRegisterMetaType<kraken::spot::ws::ExecutionsMessage>();
     qRegisterMetaType<kraken::spot::ws::BalancesMessage>();
     qRegisterMetaType<kraken::Error>();
-    d->socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     // Frames between the parser's bound and twice that are reported as Parse errors with the
     // connection kept; beyond that Qt refuses them before buffering and the connection drops.
-    d->socket->setMaxAllowedIncomingMessageSize(quint64(2 * ws::WsParser::MaxFrameBytes));
-    d->socket->setMaxAllowedIncomingFrameSize(quint64(2 * ws::WsParser::MaxFrameBytes));
+    d->socket = createWsSocket(
+        this, 2 * ws::WsParser::MaxFrameBytes, &d->lastDisconnectReason, lcWsAuth,
+        {.connected = [this] { d->onConnected(); },
+         .disconnected = [this](const QString &reason) { d->onDisconnected(reason); },
+         .handshaking = [this] { return !d->socketUp && d->state == State::Connecting; },
+         .frame = [this](const QByteArray &frame) { d->onFrame(frame); }});
     for (QTimer *t : {&d->connectTimer, &d->watchdog, &d->reconnectTimer}) {
         t->setParent(this);
         t->setSingleShot(true);
     }
-
-    connect(d->socket, &QWebSocket::connected, this, [this] { d->onConnected(); });
-    connect(d->socket, &QWebSocket::disconnected, this, [this] {
-        const QString reason = d->socket->closeReason().isEmpty()
-                                   ? d->lastDisconnectReason
-                                   : u"closed by server: "_s + d->socket->closeReason();
-        d->onDisconnected(reason.isEmpty() ? u"connection closed"_s : reason);
-    });
-    // Qt 6.4 names this signal error(); errorOccurred() arrived in 6.5.
-    connect(d->socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
-            [this](QAbstractSocket::SocketError) {
-                d->lastDisconnectReason = d->socket->errorString();
-                qCInfo(lcWsAuth).noquote() << "socket error:" << d->socket->errorString();
-                // A failed handshake may not be followed by disconnected().
-                if (!d->socketUp && d->state == State::Connecting)
-                    d->onDisconnected(d->lastDisconnectReason);
-            });
-    connect(d->socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &text) { d->onFrame(text.toUtf8()); });
-    connect(d->socket, &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &bytes) { d->onFrame(bytes); });
 
     connect(&d->connectTimer, &QTimer::timeout, this, [this] {
         d->dropConnection(
@@ -805,14 +794,7 @@ qint64 TradingWsClient::editOrder(const EditRequest &e, Done done) {
     } else if (e.price) {
         p.insert(u"limit_price"_s, e.price->toString());
     }
-    if (e.oflags.contains(u"post"_s))
-        p.insert(u"post_only"_s, true);
-    if (e.oflags.contains(u"fcib"_s))
-        p.insert(u"fee_preference"_s, u"base"_s);
-    else if (e.oflags.contains(u"fciq"_s))
-        p.insert(u"fee_preference"_s, u"quote"_s);
-    if (e.oflags.contains(u"nompp"_s))
-        p.insert(u"no_mpp"_s, true);
+    insertOrderFlags(e.oflags, p);
     if (e.userref)
         p.insert(u"order_userref"_s, qint64(*e.userref));
     if (!e.deadline.isEmpty())

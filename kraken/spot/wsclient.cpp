@@ -5,6 +5,7 @@
 #include "stringviewhash.h"
 #include "verifiedbook.h"
 #include "wsparser.h"
+#include "wssocket.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -84,37 +85,18 @@ struct WsClient::Private {
 WsClient::WsClient(WsClientConfig config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>(std::move(config))) {
-    d->socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     // A frame beyond the parser's bound is refused by Qt before it is buffered whole.
-    d->socket->setMaxAllowedIncomingMessageSize(quint64(WsParser::MaxFrameBytes));
-    d->socket->setMaxAllowedIncomingFrameSize(quint64(WsParser::MaxFrameBytes));
+    d->socket = createWsSocket(
+        this, WsParser::MaxFrameBytes, &d->lastDisconnectReason, lcWs,
+        {.connected = [this] { onConnected(); },
+         .disconnected = [this](const QString &reason) { onDisconnected(reason); },
+         .handshaking = [this] { return !d->socketUp && d->state == State::Connecting; },
+         .frame = [this](const QByteArray &frame) { onFrame(frame); }});
     for (QTimer *t : {&d->connectTimer, &d->watchdog, &d->reconnectTimer}) {
         t->setParent(this);
         t->setSingleShot(true);
     }
     d->pingTimer.setParent(this);
-
-    connect(d->socket, &QWebSocket::connected, this, &WsClient::onConnected);
-    connect(d->socket, &QWebSocket::disconnected, this, [this] {
-        const QString reason = d->socket->closeReason().isEmpty()
-                                   ? d->lastDisconnectReason
-                                   : u"closed by server: "_s + d->socket->closeReason();
-        onDisconnected(reason.isEmpty() ? u"connection closed"_s : reason);
-    });
-    // Qt 6.4 names this signal error(); errorOccurred() arrived in 6.5.
-    connect(d->socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
-            [this](QAbstractSocket::SocketError) {
-                d->lastDisconnectReason = d->socket->errorString();
-                qCInfo(lcWs).noquote() << "socket error:" << d->socket->errorString();
-                // A failed handshake (refused, an HTML error page instead of the upgrade) may not
-                // be followed by disconnected(); make sure the failure is handled once.
-                if (!d->socketUp && d->state == State::Connecting)
-                    onDisconnected(d->lastDisconnectReason);
-            });
-    connect(d->socket, &QWebSocket::textMessageReceived, this,
-            [this](const QString &text) { onFrame(text.toUtf8()); });
-    connect(d->socket, &QWebSocket::binaryMessageReceived, this,
-            [this](const QByteArray &bytes) { onFrame(bytes); });
 
     connect(&d->connectTimer, &QTimer::timeout, this, [this] {
         d->lastDisconnectReason =

@@ -1,6 +1,7 @@
 #include "wsparser.h"
 
 #include "jsonnumber.h"
+#include "wiretext.h"
 
 #include <QJsonDocument>
 
@@ -62,28 +63,6 @@ const char *labelOf(Channel c) {
 
 bool isDigit(char c) {
     return c >= '0' && c <= '9';
-}
-
-bool isJsonSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-std::string_view trimRight(std::string_view s) {
-    while (!s.empty() && isJsonSpace(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-// Wire text quoted in an error message: bounded, and printable whatever the bytes were.
-QString excerpt(std::string_view text, std::size_t max = 40) {
-    QString out;
-    for (std::size_t i = 0; i < text.size() && i < max; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        out += (c >= 0x20 && c < 0x7f) ? QLatin1Char(char(c)) : QLatin1Char('?');
-    }
-    if (text.size() > max)
-        out += u"..."_s;
-    return out;
 }
 
 QString jsonError(error_code e) {

@@ -3,6 +3,7 @@
 // changed), a new or vanished asset resets; the Decimal columns sort as numbers.
 
 #include "model/balancesmodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -16,16 +17,11 @@ using model::BalancesModel;
 
 namespace {
 
+using modeltest::column;
+
 BalanceRecord bal(const QString &asset, const QString &total, const QString &held) {
     return BalanceRecord{asset, *Decimal::fromString(QStringView(total)),
                          *Decimal::fromString(QStringView(held))};
-}
-
-QStringList column(const QAbstractItemModel &m, int col) {
-    QStringList out;
-    for (int row = 0; row < m.rowCount(); ++row)
-        out.append(m.index(row, col).data().toString());
-    return out;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "model/csvexport.h"
 #include "model/ordersfiltermodel.h"
 #include "model/ordersmodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -12,13 +13,14 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
-using kraken::Decimal;
 using model::OrderRecord;
 using model::OrdersFilterModel;
 using model::OrdersModel;
 using model::OrderState;
 
 namespace {
+
+using modeltest::dec;
 
 QString exported(const QAbstractItemModel &m) {
     QBuffer buffer;
@@ -35,8 +37,8 @@ OrderRecord order(int n, const char *price, OrderState state, const QString &rea
     o.symbol = u"BTC/USD"_s;
     o.orderType = u"limit"_s;
     o.timeInForce = u"GTC"_s;
-    o.qty = *Decimal::fromString(std::string_view("0.5"));
-    o.limitPrice = *Decimal::fromString(std::string_view(price));
+    o.qty = dec("0.5");
+    o.limitPrice = dec(price);
     o.state = state;
     o.reason = reason;
     o.createdMs = QDateTime(QDate(2024, 5, 1), QTime(12, 0, n)).toMSecsSinceEpoch();

@@ -4,24 +4,23 @@
 
 #include "model/fillsfiltermodel.h"
 #include "model/fillsmodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
-using kraken::Decimal;
 using model::FillRecord;
 using model::FillsFilterModel;
 using model::FillsModel;
 
 namespace {
 
-Decimal dec(const QString &text) {
-    return *Decimal::fromString(QStringView(text));
-}
+using modeltest::column;
+using modeltest::dec;
 
-FillRecord fill(int n, const QString &price = u"95000.1"_s) {
+FillRecord fill(int n, const char *price = "95000.1") {
     FillRecord f;
     f.tradeId = u"T"_s + QString::number(n);
     f.orderId = u"O1"_s;
@@ -29,9 +28,9 @@ FillRecord fill(int n, const QString &price = u"95000.1"_s) {
     f.symbol = u"BTC/USD"_s;
     f.side = n % 2 ? model::OrderSide::Sell : model::OrderSide::Buy;
     f.price = dec(price);
-    f.qty = dec(u"0.1"_s);
-    f.cost = dec(u"9500.01"_s);
-    f.fee = dec(u"15.2"_s);
+    f.qty = dec("0.1");
+    f.cost = dec("9500.01");
+    f.fee = dec("15.2");
     f.feeAsset = u"USD"_s;
     f.maker = n % 2 == 0;
     f.timeMs = 1714564800000 + n * 1000;
@@ -39,17 +38,7 @@ FillRecord fill(int n, const QString &price = u"95000.1"_s) {
 }
 
 QList<FillRecord> fills(int from, int to) {
-    QList<FillRecord> out;
-    for (int n = from; n <= to; ++n)
-        out.append(fill(n));
-    return out;
-}
-
-QStringList column(const QAbstractItemModel &m, int col) {
-    QStringList out;
-    for (int row = 0; row < m.rowCount(); ++row)
-        out.append(m.index(row, col).data().toString());
-    return out;
+    return modeltest::records(from, to, [](int n) { return fill(n); });
 }
 
 } // namespace
@@ -144,10 +133,9 @@ void TestFillsModel::displayAndPrecision() {
 
 void TestFillsModel::filterAndNumericSort() {
     FillsModel m;
-    FillRecord eth = fill(5, u"0.05"_s);
+    FillRecord eth = fill(5, "0.05");
     eth.symbol = u"ETH/BTC"_s;
-    m.addFills(
-        {fill(1, u"10.25"_s), fill(2, u"9.5"_s), fill(3, u"100"_s), fill(4, u"9.49"_s), eth});
+    m.addFills({fill(1, "10.25"), fill(2, "9.5"), fill(3, "100"), fill(4, "9.49"), eth});
     FillsFilterModel f;
     QAbstractItemModelTester tester(&f, QAbstractItemModelTester::FailureReportingMode::QtTest);
     f.setSourceModel(&m);

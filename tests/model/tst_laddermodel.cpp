@@ -7,6 +7,7 @@
 // orders stay off; one dataChanged per setOwnOrders, over the rows whose markers changed.
 
 #include "model/laddermodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -15,14 +16,11 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using kraken::Decimal;
 using model::LadderModel;
 
 namespace {
 
-Decimal dec(const char *text) {
-    return *Decimal::fromString(std::string_view(text));
-}
+using modeltest::dec;
 
 kraken::book::Level level(const char *price, const char *qty) {
     // BTC/USD precisions: price 1 decimal, qty 8.
@@ -50,27 +48,13 @@ double fraction(const LadderModel &m, int row) {
     return m.index(row, LadderModel::Size).data(LadderModel::SizeFractionRole).toDouble();
 }
 
-model::OrderRecord order(const char *id, model::OrderSide side, const char *price, const char *qty,
-                         const char *filled = "0") {
-    model::OrderRecord r;
-    r.clOrdId = QString::fromLatin1(id);
-    r.symbol = u"BTC/USD"_s;
-    r.side = side;
-    r.orderType = u"limit"_s;
-    r.limitPrice = dec(price);
-    r.qty = dec(qty);
-    r.filledQty = dec(filled);
-    r.state = model::OrderState::Open;
-    return r;
-}
-
 model::OrderRecord buy(const char *id, const char *price, const char *qty,
                        const char *filled = "0") {
-    return order(id, model::OrderSide::Buy, price, qty, filled);
+    return modeltest::limitOrder(id, model::OrderSide::Buy, price, qty, filled);
 }
 
 model::OrderRecord sell(const char *id, const char *price, const char *qty) {
-    return order(id, model::OrderSide::Sell, price, qty);
+    return modeltest::limitOrder(id, model::OrderSide::Sell, price, qty);
 }
 
 QString role(const LadderModel &m, int row, int r) {

@@ -6,6 +6,7 @@
 #include "model/decimalsortkey.h"
 #include "model/ordersfiltermodel.h"
 #include "model/ordersmodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -20,9 +21,8 @@ using model::OrderState;
 
 namespace {
 
-Decimal dec(const char *text) {
-    return *Decimal::fromString(std::string_view(text));
-}
+using modeltest::column;
+using modeltest::dec;
 
 OrderRecord order(int n, OrderState state = OrderState::Open, const char *price = "95000.1") {
     OrderRecord o;
@@ -41,17 +41,7 @@ OrderRecord order(int n, OrderState state = OrderState::Open, const char *price 
 }
 
 QList<OrderRecord> orders(int from, int to) {
-    QList<OrderRecord> out;
-    for (int n = from; n <= to; ++n)
-        out.append(order(n));
-    return out;
-}
-
-QStringList column(const QAbstractItemModel &m, int col, int role = Qt::DisplayRole) {
-    QStringList out;
-    for (int row = 0; row < m.rowCount(); ++row)
-        out.append(m.index(row, col).data(role).toString());
-    return out;
+    return modeltest::records(from, to, [](int n) { return order(n); });
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // instrument's precision, and the minimum-size filter.
 
 #include "model/tradesmodel.h"
+#include "tests/model/modeltestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
@@ -17,9 +18,8 @@ using model::TradesModel;
 
 namespace {
 
-Decimal dec(const char *text) {
-    return *Decimal::fromString(std::string_view(text));
-}
+using modeltest::column;
+using modeltest::dec;
 
 // Local wall-clock time, so the expected text does not depend on the machine's zone.
 qint64 at(int h, int m, int s, int ms) {
@@ -34,17 +34,7 @@ TradeRow trade(int n) {
 }
 
 QList<TradeRow> trades(int from, int to) {
-    QList<TradeRow> out;
-    for (int n = from; n <= to; ++n)
-        out.append(trade(n));
-    return out;
-}
-
-QStringList column(const QAbstractItemModel &m, int col) {
-    QStringList out;
-    for (int row = 0; row < m.rowCount(); ++row)
-        out.append(m.index(row, col).data().toString());
-    return out;
+    return modeltest::records(from, to, trade);
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 // locking again silences everything.
 
 #include "model/laddermodel.h"
+#include "tests/model/modeltestsupport.h"
 #include "ui/ladderpanel.h"
 
 #include <QComboBox>
@@ -24,9 +25,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-kraken::Decimal dec(const char *s) {
-    return *kraken::Decimal::fromString(std::string_view(s));
-}
+using modeltest::dec;
 
 // BTC/USD-like: price 1 decimal, qty 8; tick 0.1.
 model::BookPtr knownBook() {
@@ -47,19 +46,6 @@ QStringList column(const QTableView *view, int col, int from, int to) {
     for (int r = from; r <= to; ++r)
         out << view->model()->index(r, col).data().toString();
     return out;
-}
-
-model::OrderRecord restingOrder(const char *id, model::OrderSide side, const char *price,
-                                const char *qty) {
-    model::OrderRecord r;
-    r.clOrdId = QString::fromLatin1(id);
-    r.symbol = u"BTC/USD"_s;
-    r.side = side;
-    r.orderType = u"limit"_s;
-    r.limitPrice = dec(price);
-    r.qty = dec(qty);
-    r.state = model::OrderState::Open;
-    return r;
 }
 
 QPoint centre(const QTableView *view, int row, int col) {
@@ -227,7 +213,8 @@ void TestLadderPanel::lockedByDefault() {
     QCOMPARE(lock->text(), u"Locked"_s);
     QVERIFY(!lock->accessibleName().isEmpty());
     QVERIFY(!lock->toolTip().isEmpty());
-    f.model.setOwnOrders({restingOrder("b1", model::OrderSide::Buy, "99.8", "0.5")}); // row 8
+    f.model.setOwnOrders(
+        {modeltest::limitOrder("b1", model::OrderSide::Buy, "99.8", "0.5")}); // row 8
 
     QSignalSpy place(&f.panel, &ui::LadderPanel::placeOrderRequested);
     QSignalSpy amend(&f.panel, &ui::LadderPanel::amendPriceRequested);
@@ -318,9 +305,9 @@ void TestLadderPanel::dragAmendsPrice() {
     Fixture f;
     QVERIFY(f.ready());
     f.panel.setLocked(false);
-    f.model.setOwnOrders({restingOrder("b1", model::OrderSide::Buy, "99.8", "0.5"),
-                          restingOrder("b2", model::OrderSide::Buy, "99.8", "0.25"),
-                          restingOrder("s1", model::OrderSide::Sell, "100.4", "1")});
+    f.model.setOwnOrders({modeltest::limitOrder("b1", model::OrderSide::Buy, "99.8", "0.5"),
+                          modeltest::limitOrder("b2", model::OrderSide::Buy, "99.8", "0.25"),
+                          modeltest::limitOrder("s1", model::OrderSide::Sell, "100.4", "1")});
     QTableView *view = f.panel.view();
     QCOMPARE(view->model()->index(8, 0).data(model::LadderModel::OwnBuyQtyRole).toString(),
              u"0.75000000"_s);
@@ -355,7 +342,7 @@ void TestLadderPanel::dragAbortedOrRefused() {
     Fixture f;
     QVERIFY(f.ready());
     f.panel.setLocked(false);
-    f.model.setOwnOrders({restingOrder("b1", model::OrderSide::Buy, "99.8", "0.5")});
+    f.model.setOwnOrders({modeltest::limitOrder("b1", model::OrderSide::Buy, "99.8", "0.5")});
     QTableView *view = f.panel.view();
     QSignalSpy amend(&f.panel, &ui::LadderPanel::amendPriceRequested);
     QSignalSpy hints(&f.panel, &ui::LadderPanel::statusHint);
@@ -382,8 +369,8 @@ void TestLadderPanel::deleteCancelsSelectedRow() {
     Fixture f;
     QVERIFY(f.ready());
     f.panel.setLocked(false);
-    f.model.setOwnOrders({restingOrder("b1", model::OrderSide::Buy, "99.8", "0.5"),
-                          restingOrder("s1", model::OrderSide::Sell, "100.3", "1")});
+    f.model.setOwnOrders({modeltest::limitOrder("b1", model::OrderSide::Buy, "99.8", "0.5"),
+                          modeltest::limitOrder("s1", model::OrderSide::Sell, "100.3", "1")});
     QTableView *view = f.panel.view();
     QSignalSpy cancel(&f.panel, &ui::LadderPanel::cancelRequested);
     click(view, 8, model::LadderModel::Price);
@@ -422,7 +409,7 @@ void TestLadderPanel::shortcuts() {
 void TestLadderPanel::lockingAgainSilencesEverything() {
     Fixture f;
     QVERIFY(f.ready());
-    f.model.setOwnOrders({restingOrder("b1", model::OrderSide::Buy, "99.8", "0.5")});
+    f.model.setOwnOrders({modeltest::limitOrder("b1", model::OrderSide::Buy, "99.8", "0.5")});
     f.panel.setLocked(false);
     QTableView *view = f.panel.view();
     QSignalSpy place(&f.panel, &ui::LadderPanel::placeOrderRequested);
