@@ -28,6 +28,13 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
                                   u"MS"_s);
     const QCommandLineOption seed(u"paper-seed"_s, u"Seed of the paper market."_s, u"N"_s);
     const QCommandLineOption settings(u"settings"_s, u"Settings file (INI) to use."_s, u"FILE"_s);
+    const QCommandLineOption keys(
+        u"keys"_s,
+        u"Keychain profile whose API keys trade on mainnet (default: \"default\", else the "
+        "KRAKEN_SPOT_API_KEY/KRAKEN_SPOT_API_SECRET environment variables)."_s,
+        u"NAME"_s);
+    const QCommandLineOption journal(
+        u"journal"_s, u"Order journal (SQLite) to use instead of the profile's own."_s, u"FILE"_s);
     const QCommandLineOption quitAfterLive(
         u"quit-after-live"_s,
         u"Exit 0 with a summary once watchlist, ladder, chart and tape hold live data; exit 1 "
@@ -37,8 +44,8 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
         u"screenshot"_s, u"Save a grab of the window once live, then exit."_s, u"FILE"_s);
     const QCommandLineOption screenshotDelay(
         u"screenshot-delay"_s, u"Milliseconds after live before the grab."_s, u"MS"_s);
-    parser.addOptions({paper, profile, layout, symbol, depth, step, seed, settings, quitAfterLive,
-                       screenshot, screenshotDelay});
+    parser.addOptions({paper, profile, layout, symbol, depth, step, seed, settings, keys, journal,
+                       quitAfterLive, screenshot, screenshotDelay});
     if (!parser.parse(arguments)) {
         *message = parser.errorText();
         return false;
@@ -67,6 +74,9 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     if (parser.isSet(paper))
         o.profile = Profile::Paper;
     o.layout = parser.value(layout);
+    if (parser.isSet(keys))
+        o.keysProfile = parser.value(keys);
+    o.journalPath = parser.value(journal);
     if (parser.isSet(symbol))
         o.symbol = parser.value(symbol).toUpper();
     auto number = [&](const QCommandLineOption &opt, qint64 lo, qint64 hi, qint64 *v) {

@@ -21,6 +21,12 @@ struct TerminalOptions {
     int paperStepMs = -1; // paper market step; -1 = the exchange's default
     quint64 paperSeed = 1;
     QString settingsPath; // INI file; "" = the user's settings
+    // Keychain profile for mainnet trading keys; "" = "default", falling back to the
+    // KRAKEN_SPOT_API_* environment variables.
+    QString keysProfile;
+    // Order journal; "" = the keys profile's own in the app data folder (paper: a journal
+    // for this run only, as the paper exchange starts afresh).
+    QString journalPath;
     // Mainnet endpoints (empty = api.kraken.com / ws.kraken.com): a proxy, or a test that
     // needs Kraken to be unreachable.
     QUrl mainnetRestUrl, mainnetWsUrl;

@@ -1,23 +1,45 @@
 #include "terminalsession.h"
 
+#include "kraken/keychain/credentialresolver.h"
+#include "kraken/keychain/credentialstore.h"
 #include "kraken/sim/simconfig.h"
+#include "kraken/spot/orderrequest.h"
+#include "model/balancesmodel.h"
 #include "model/candlemodel.h"
+#include "model/fillsmodel.h"
 #include "model/laddermodel.h"
 #include "model/marketfeed.h"
+#include "model/ordersmodel.h"
 #include "model/tradesmodel.h"
+#include "model/tradingservice.h"
 #include "model/watchlistmodel.h"
 #include "paperhost.h"
+#include "ui/balancespanel.h"
 #include "ui/candlechart.h"
+#include "ui/credentialsdialog.h"
 #include "ui/depthchart.h"
+#include "ui/fillnotifier.h"
+#include "ui/fillspanel.h"
+#include "ui/guardsettingsdialog.h"
+#include "ui/guardsettingsstore.h"
 #include "ui/ladderpanel.h"
 #include "ui/linkhub.h"
 #include "ui/mainwindow.h"
+#include "ui/orderspanel.h"
+#include "ui/orderticket.h"
 #include "ui/statusbar.h"
 #include "ui/tapepanel.h"
 #include "ui/theme.h"
+#include "ui/tradingbar.h"
 #include "ui/watchlistpanel.h"
 
+#include <QApplication>
+#include <QDir>
 #include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
 
@@ -38,6 +60,10 @@ TerminalSession::TerminalSession(TerminalOptions options, QObject *parent)
     , m_candles(new model::CandleModel(this))
     , m_interval(m_options.intervalMinutes)
     , m_liveCheck(new QTimer(this)) {
+    m_orders = new model::OrdersModel(this);
+    m_fills = new model::FillsModel(this);
+    m_balances = new model::BalancesModel(this);
+    model::TradingService::registerMetaTypes();
     qRegisterMetaType<model::TickerRow>();
     qRegisterMetaType<model::TradeRow>();
     qRegisterMetaType<model::Candle>();
@@ -48,6 +74,7 @@ TerminalSession::TerminalSession(TerminalOptions options, QObject *parent)
     ui::Theme::apply(dark ? ui::Theme::Mode::Dark : ui::Theme::Mode::Light);
     m_window = std::make_unique<ui::MainWindow>(m_watchlist, m_ladder, m_trades, m_candles,
                                                 m_settings.get());
+    buildTrading();
     m_window->restoreLayout(m_options.layout);
     m_window->candleChart()->setIntervalMinutes(m_interval);
 
@@ -93,6 +120,7 @@ void TerminalSession::start() {
     config.refreshHz = m_options.refreshHz;
     config.startTimeoutMs = m_options.startTimeoutMs;
     startFeed(config);
+    startMainnetTrading();
 }
 
 void TerminalSession::startPaper() {
@@ -106,8 +134,19 @@ void TerminalSession::startPaper() {
     connect(m_paperThread, &QThread::finished, m_paper, &QObject::deleteLater);
     connect(
         m_paper, &PaperHost::started, this,
-        [this](const QUrl &rest, const QUrl &ws, const QUrl &) {
+        [this](const QUrl &rest, const QUrl &ws, const QUrl &wsAuth) {
             m_paperRest = rest;
+            // The built-in paper account trades; its journal lives for this run only, as the
+            // paper exchange starts afresh every time.
+            const kraken::sim::SimAccount account =
+                kraken::sim::SimConfig::builtIn().accounts.front();
+            m_paperJournalDir = std::make_unique<QTemporaryDir>();
+            startTrading(rest, wsAuth,
+                         kraken::Credentials(account.apiKey, account.secret.toLatin1()),
+                         m_options.journalPath.isEmpty()
+                             ? m_paperJournalDir->filePath(u"paper-journal.sqlite"_s)
+                             : m_options.journalPath,
+                         true);
             Q_EMIT paperStarted(rest);
             model::MarketFeedConfig config;
             config.restUrl = rest;
@@ -196,6 +235,7 @@ void TerminalSession::stopPaper() {
 
 void TerminalSession::shutdown() {
     m_liveCheck->stop();
+    stopTrading();
     stopFeed();
     stopPaper();
 }
@@ -204,9 +244,11 @@ void TerminalSession::switchToPaper() {
     if (m_profile == TerminalOptions::Profile::Paper && m_paper)
         return;
     m_window->hideBanner();
+    stopTrading();
     stopFeed();
     clearModels();
     m_profile = TerminalOptions::Profile::Paper;
+    applyGuardSettings();
     m_clock.restart();
     m_live = false;
     m_liveCheck->start();
@@ -227,6 +269,8 @@ void TerminalSession::clearModels() {
 void TerminalSession::onInstruments(const QList<kraken::Instrument> &instruments) {
     m_instruments = instruments;
     m_watchlist->setInstruments(instruments);
+    m_orders->setInstruments(instruments);
+    m_fills->setInstruments(instruments);
     if (instruments.isEmpty())
         return;
     QString symbol = m_window->linkHub()->symbol(FeedGroup);
@@ -247,6 +291,8 @@ void TerminalSession::focus(const QString &symbol) {
     m_symbol = symbol;
     for (const kraken::Instrument &i : std::as_const(m_instruments)) {
         if (i.symbol() == symbol) {
+            m_window->tradingPanels().ticket->setInstrument(i);
+            refreshOwnOrders();
             m_ladder->setTickSize(i.tickSize());
             m_trades->setPrecision(i.pairDecimals(), i.lotDecimals());
             m_candles->setPrecision(i.pairDecimals(), i.lotDecimals());
@@ -276,6 +322,9 @@ void TerminalSession::onBook(const model::BookPtr &book) {
         return;
     m_ladder->setBook(book);
     m_haveBook = !book->bids.empty() && !book->asks.empty();
+    m_window->tradingPanels().ticket->setMarket(
+        book->bids.empty() ? std::nullopt : std::optional(book->price(book->bids.front())),
+        book->asks.empty() ? std::nullopt : std::optional(book->price(book->asks.front())));
     m_window->depthChart()->setBook(book);
     Q_EMIT modelsRefreshed();
 }
@@ -346,6 +395,279 @@ void TerminalSession::checkLive() {
     m_live = true;
     m_liveCheck->stop();
     Q_EMIT liveDataReady();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trading
+
+void TerminalSession::buildTrading() {
+    ui::TradingPanels p;
+    p.ticket = new ui::OrderTicket();
+    p.orders = new ui::OrdersPanel(m_orders);
+    p.fills = new ui::FillsPanel(m_fills);
+    p.balances = new ui::BalancesPanel(m_balances);
+    p.bar = new ui::TradingBar();
+    m_window->addTradingPanels(p);
+    m_notifier = new ui::FillNotifier(this);
+    // A desktop notification per fill where the desktop has a tray; the status bar otherwise.
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        auto *tray = new QSystemTrayIcon(QApplication::windowIcon(), this);
+        tray->setToolTip(u"KrakenTerm"_s);
+        tray->show();
+        m_notifier->setTrayIcon(tray);
+    }
+    connect(m_notifier, &ui::FillNotifier::statusMessage, m_window.get(),
+            [this](const QString &text, int ms) { m_window->statusBar()->showMessage(text, ms); });
+
+    connect(p.ticket, &ui::OrderTicket::submitRequested, this,
+            [this](const kraken::spot::OrderRequest &order) {
+                onTradingThread([order](model::TradingService *t) { t->submit(order); });
+            });
+    connect(p.orders, &ui::OrdersPanel::cancelRequested, this, [this](const QStringList &ids) {
+        onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
+    });
+    connect(p.orders, &ui::OrdersPanel::cancelAllRequested, this,
+            [this] { onTradingThread([](model::TradingService *t) { t->cancelAll(); }); });
+    connect(p.orders, &ui::OrdersPanel::amendRequested, this,
+            [this](const QString &cl, std::optional<kraken::Decimal> qty,
+                   std::optional<kraken::Decimal> price) {
+                onTradingThread(
+                    [cl, qty, price](model::TradingService *t) { t->amend(cl, qty, price); });
+            });
+    connect(p.bar, &ui::TradingBar::deadMansSwitchRequested, this, [this](int seconds) {
+        onTradingThread([seconds](model::TradingService *t) { t->setDeadMansSwitch(seconds); });
+    });
+    connect(m_window.get(), &ui::MainWindow::credentialsRequested, this,
+            &TerminalSession::showCredentialsDialog);
+    connect(m_window.get(), &ui::MainWindow::guardSettingsRequested, this, [this] {
+        model::GuardSettings guards;
+        model::FeeRates fees;
+        if (ui::GuardSettingsDialog::edit(m_settings.get(), guardProfile(), m_window.get(), &guards,
+                                          &fees)) {
+            m_window->tradingPanels().ticket->setGuardSettings(guards);
+            m_window->tradingPanels().ticket->setFeeRates(fees);
+        }
+    });
+    applyGuardSettings();
+
+    // Ladder trading: the panel says where and what; the ticket validates and confirms, the
+    // order manager sends. A click uses the ticket's quantity.
+    ui::LadderPanel *ladder = m_window->ladderPanel();
+    connect(ladder, &ui::LadderPanel::placeOrderRequested, this,
+            [this, t = p.ticket](kraken::spot::Side side, const kraken::Decimal &price) {
+                m_window->tradingPanels().ticket->prepareLimit(side, price);
+                t->submit();
+            });
+    connect(ladder, &ui::LadderPanel::prepareTicketRequested, p.ticket,
+            &ui::OrderTicket::prepareLimit);
+    connect(ladder, &ui::LadderPanel::amendPriceRequested, this,
+            [this](const QStringList &ids, const kraken::Decimal &price) {
+                onTradingThread([ids, price](model::TradingService *t) {
+                    for (const QString &cl : ids)
+                        t->amend(cl, std::nullopt, price);
+                });
+            });
+    connect(ladder, &ui::LadderPanel::cancelRequested, this, [this](const QStringList &ids) {
+        onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
+    });
+    // From the ladder, cancel-all means this symbol's orders: the trader is looking at one
+    // market (the Trading menu's Cancel all covers every symbol).
+    connect(ladder, &ui::LadderPanel::cancelAllRequested, this, [this] {
+        const QStringList ids = workingOrders(m_symbol);
+        if (!ids.isEmpty())
+            onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
+    });
+    connect(ladder, &ui::LadderPanel::statusHint, this,
+            [this](const QString &hint) { m_window->statusBar()->showMessage(hint, 5000); });
+    connect(m_orders, &QAbstractItemModel::modelReset, this, &TerminalSession::refreshOwnOrders);
+    connect(m_orders, &QAbstractItemModel::dataChanged, this, &TerminalSession::refreshOwnOrders);
+    connect(m_orders, &QAbstractItemModel::rowsInserted, this, &TerminalSession::refreshOwnOrders);
+
+    m_keyStore = new kraken::keychain::CredentialStore(this);
+    m_keyResolver = new kraken::keychain::CredentialResolver(m_keyStore, this);
+}
+
+QStringList TerminalSession::workingOrders(const QString &symbol) const {
+    QStringList ids;
+    for (int r = 0; r < m_orders->rowCount(); ++r) {
+        const model::OrderRecord &o = m_orders->record(r);
+        if (o.symbol == symbol && model::isWorking(o.state))
+            ids << o.clOrdId;
+    }
+    return ids;
+}
+
+void TerminalSession::refreshOwnOrders() {
+    QList<model::OrderRecord> mine;
+    for (int r = 0; r < m_orders->rowCount(); ++r) {
+        const model::OrderRecord &o = m_orders->record(r);
+        if (o.symbol == m_symbol && model::isWorking(o.state))
+            mine.append(o);
+    }
+    m_ladder->setOwnOrders(mine);
+}
+
+QString TerminalSession::guardProfile() const {
+    if (m_profile == TerminalOptions::Profile::Paper)
+        return u"paper"_s;
+    return m_options.keysProfile.isEmpty() ? u"default"_s : m_options.keysProfile;
+}
+
+void TerminalSession::applyGuardSettings() {
+    const ui::GuardSettingsStore store(m_settings.get());
+    m_window->tradingPanels().ticket->setGuardSettings(store.load(guardProfile()));
+    m_window->tradingPanels().ticket->setFeeRates(store.loadFees(guardProfile()));
+}
+
+void TerminalSession::onTradingThread(std::function<void(model::TradingService *)> fn) {
+    if (!m_trading) {
+        m_window->statusBar()->showMessage(
+            u"Trading is not connected: nothing was sent. Add API keys under Trading → API keys."_s,
+            8000);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_trading, [t = m_trading, fn = std::move(fn)] { fn(t); }, Qt::QueuedConnection);
+}
+
+void TerminalSession::startMainnetTrading() {
+    const bool named = !m_options.keysProfile.isEmpty();
+    const QString profile = named ? m_options.keysProfile : u"default"_s;
+    // Only the unnamed default may borrow the environment's keys: a profile the trader picked
+    // by name must not silently trade another account.
+    m_keyResolver->setEnvironmentFallback(!named);
+    m_window->tradingPanels().bar->setConnectionState(u"looking for API keys…"_s, false);
+    m_keyResolver->resolve(
+        profile, kraken::keychain::Venue::Spot, this,
+        [this, profile](const kraken::keychain::CredentialResolver::Resolution &r) {
+            if (m_profile != TerminalOptions::Profile::Mainnet || m_trading)
+                return;
+            if (!r.credentials) {
+                m_window->tradingPanels().bar->setConnectionState(
+                    QString(u"no API keys for profile \""_s + profile +
+                            u"\" (Trading → API keys…); "_s + r.status.message),
+                    false);
+                return;
+            }
+            QString journal = m_options.journalPath;
+            if (journal.isEmpty()) {
+                const QString dir =
+                    QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+                QDir().mkpath(dir);
+                journal = dir + u"/journal-"_s + profile + u".sqlite"_s;
+            }
+            const QUrl rest = m_options.mainnetRestUrl.isEmpty() ? QUrl(u"https://api.kraken.com"_s)
+                                                                 : m_options.mainnetRestUrl;
+            startTrading(rest, QUrl(u"wss://ws-auth.kraken.com/v2"_s), *r.credentials, journal,
+                         false);
+        });
+}
+
+void TerminalSession::startTrading(const QUrl &restUrl, const QUrl &wsAuthUrl,
+                                   const kraken::Credentials &credentials,
+                                   const QString &journalPath, bool paper) {
+    stopTrading();
+    model::TradingServiceConfig config;
+    config.restUrl = restUrl;
+    config.wsAuthUrl = wsAuthUrl;
+    config.credentials = credentials;
+    config.journalPath = journalPath;
+    config.limitPublicCalls = !paper;
+    m_tradingThread = new QThread(this);
+    m_tradingThread->setObjectName(u"trading"_s);
+    m_trading = new model::TradingService(config);
+    m_trading->moveToThread(m_tradingThread);
+    connect(m_tradingThread, &QThread::finished, m_trading, &QObject::deleteLater);
+
+    const auto q = Qt::QueuedConnection;
+    using model::TradingService;
+    const ui::TradingPanels &p = m_window->tradingPanels();
+    connect(m_trading, &TradingService::ordersReset, m_orders, &model::OrdersModel::resetOrders, q);
+    connect(m_trading, &TradingService::ordersChanged, m_orders, &model::OrdersModel::applyOrders,
+            q);
+    connect(m_trading, &TradingService::fillsReset, m_fills, &model::FillsModel::resetFills, q);
+    connect(
+        m_trading, &TradingService::fillsAdded, this,
+        [this](const QList<model::FillRecord> &fills) {
+            m_fills->addFills(fills);
+            m_notifier->notify(fills);
+        },
+        q);
+    connect(m_trading, &TradingService::balancesChanged, m_balances,
+            &model::BalancesModel::setBalances, q);
+    connect(m_trading, &TradingService::connectionChanged, p.bar,
+            &ui::TradingBar::setConnectionState, q);
+    connect(m_trading, &TradingService::deadMansSwitchChanged, p.bar,
+            &ui::TradingBar::setDeadMansSwitch, q);
+    connect(
+        m_trading, &TradingService::errorOccurred, this,
+        [this](const QString &, const QString &message) {
+            m_window->statusBar()->showMessage(QString(u"Trading: "_s + message), 10'000);
+        },
+        q);
+    connect(
+        m_trading, &TradingService::failed, this,
+        [this](const QString &reason) {
+            m_window->tradingPanels().bar->setConnectionState(reason, false);
+        },
+        q);
+    connect(
+        m_trading, &TradingService::reconciled, this,
+        [this](const QString &summary) {
+            m_window->statusBar()->showMessage(QString(u"Reconciled with Kraken: "_s + summary),
+                                               5000);
+            if (!m_tradingReady) {
+                m_tradingReady = true;
+                Q_EMIT tradingReady();
+            }
+        },
+        q);
+    m_tradingThread->start();
+    QMetaObject::invokeMethod(m_trading, &TradingService::start, q);
+}
+
+void TerminalSession::stopTrading() {
+    if (!m_trading)
+        return;
+    QMetaObject::invokeMethod(m_trading, &model::TradingService::stop,
+                              Qt::BlockingQueuedConnection);
+    disconnect(m_trading, nullptr, this, nullptr);
+    m_tradingThread->quit();
+    m_tradingThread->wait();
+    delete m_tradingThread;
+    m_tradingThread = nullptr;
+    m_trading = nullptr;
+    m_tradingReady = false;
+    m_orders->resetOrders({});
+    m_fills->resetFills({});
+    m_balances->setBalances({});
+    m_window->tradingPanels().bar->setConnectionState(u"not connected"_s, false);
+}
+
+void TerminalSession::showCredentialsDialog() {
+    const QUrl rest = m_profile == TerminalOptions::Profile::Paper ? m_paperRest
+                      : m_options.mainnetRestUrl.isEmpty() ? QUrl(u"https://api.kraken.com"_s)
+                                                           : m_options.mainnetRestUrl;
+    auto *dialog = new ui::CredentialsDialog(m_keyStore, rest, m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setProfile(m_options.keysProfile.isEmpty() ? u"default"_s : m_options.keysProfile);
+    connect(dialog, &ui::CredentialsDialog::sessionCredentials, this,
+            [this](const QString &profile, kraken::keychain::Venue venue,
+                   const kraken::Credentials &c) {
+                m_keyResolver->setSessionCredentials(profile, venue, c);
+            });
+    // New keys for the mainnet profile take effect at once.
+    auto restart = [this](const QString &) {
+        if (m_profile == TerminalOptions::Profile::Mainnet) {
+            stopTrading();
+            startMainnetTrading();
+        }
+    };
+    connect(dialog, &ui::CredentialsDialog::saved, this, restart);
+    connect(dialog, &ui::CredentialsDialog::sessionCredentials, this,
+            [restart](const QString &profile, kraken::keychain::Venue,
+                      const kraken::Credentials &) { restart(profile); });
+    dialog->open();
 }
 
 } // namespace app

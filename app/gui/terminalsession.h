@@ -15,24 +15,39 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class QSettings;
+class QTemporaryDir;
 class QThread;
 class QTimer;
 
+namespace kraken {
+class Credentials;
+}
+namespace kraken::keychain {
+class CredentialResolver;
+class CredentialStore;
+} // namespace kraken::keychain
+
 namespace model {
+class BalancesModel;
 class CandleModel;
+class FillsModel;
 class LadderModel;
 class MarketFeed;
 struct MarketFeedConfig;
+class OrdersModel;
 class TradesModel;
+class TradingService;
 class WatchlistModel;
 } // namespace model
 
 namespace ui {
+class FillNotifier;
 class MainWindow;
-}
+} // namespace ui
 
 namespace app {
 
@@ -66,6 +81,11 @@ public:
     int intervalMinutes() const { return m_interval; }
     QUrl paperRestUrl() const { return m_paperRest; }
     QThread *feedThread() const { return m_feedThread; }
+    model::OrdersModel *ordersModel() const { return m_orders; }
+    model::FillsModel *fillsModel() const { return m_fills; }
+    model::BalancesModel *balancesModel() const { return m_balances; }
+    // Trading: true once the order manager has reconciled with the exchange.
+    bool isTradingReady() const { return m_tradingReady; }
 
     // True once the watchlist has prices, the ladder both sides, the chart bars and the
     // tape trades, all for the focused symbol.
@@ -79,6 +99,7 @@ Q_SIGNALS:
     void feedUnreachable(const QString &reason);
     // Emitted on the GUI thread for every model refresh (the bench times them).
     void modelsRefreshed();
+    void tradingReady();
 
 private:
     void startPaper();
@@ -95,6 +116,22 @@ private:
     void onCandlesUpdated(const QString &symbol, int interval, const QList<model::Candle> &bars);
     void onUnreachable(const QString &reason);
     void checkLive();
+    void buildTrading();
+    // Starts the trading stack on its thread for `credentials` at the given endpoints.
+    void startTrading(const QUrl &restUrl, const QUrl &wsAuthUrl,
+                      const kraken::Credentials &credentials, const QString &journalPath,
+                      bool paper);
+    void startMainnetTrading();
+    void stopTrading();
+    void showCredentialsDialog();
+    // The profile the ticket's guards and fee rates are kept under.
+    QString guardProfile() const;
+    void applyGuardSettings();
+    // The focus symbol's working orders onto the ladder's markers.
+    void refreshOwnOrders();
+    QStringList workingOrders(const QString &symbol) const;
+    // Runs `fn` on the trading thread with the service, if trading is running.
+    void onTradingThread(std::function<void(model::TradingService *)> fn);
 
     TerminalOptions m_options;
     TerminalOptions::Profile m_profile;
@@ -110,6 +147,17 @@ private:
     QThread *m_paperThread = nullptr;
     PaperHost *m_paper = nullptr;
     QUrl m_paperRest;
+
+    model::OrdersModel *m_orders = nullptr;
+    model::FillsModel *m_fills = nullptr;
+    model::BalancesModel *m_balances = nullptr;
+    ui::FillNotifier *m_notifier = nullptr;
+    kraken::keychain::CredentialStore *m_keyStore = nullptr;
+    kraken::keychain::CredentialResolver *m_keyResolver = nullptr;
+    QThread *m_tradingThread = nullptr;
+    model::TradingService *m_trading = nullptr;
+    std::unique_ptr<QTemporaryDir> m_paperJournalDir;
+    bool m_tradingReady = false;
 
     QList<kraken::Instrument> m_instruments;
     QString m_symbol;
