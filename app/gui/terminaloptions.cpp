@@ -6,6 +6,12 @@ using namespace Qt::StringLiterals;
 
 namespace app {
 
+QString TerminalOptions::venueName() const {
+    if (profile == Profile::Paper || mainnetRestUrl.isEmpty())
+        return profileName(profile);
+    return QString(u"Kraken API at "_s + mainnetRestUrl.authority());
+}
+
 QString TerminalOptions::profileName(Profile profile) {
     return profile == Profile::Paper ? u"Paper"_s : u"Kraken mainnet"_s;
 }
@@ -33,6 +39,16 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
         u"Keychain profile whose API keys trade on mainnet (default: \"default\", else the "
         "KRAKEN_SPOT_API_KEY/KRAKEN_SPOT_API_SECRET environment variables)."_s,
         u"NAME"_s);
+    const QCommandLineOption restUrl(
+        u"rest-url"_s,
+        u"Kraken-compatible REST endpoint instead of api.kraken.com (e.g. krakenterm-cli sim's "
+        "KRAKEN_SPOT_URL)."_s,
+        u"URL"_s);
+    const QCommandLineOption wsUrl(
+        u"ws-url"_s, u"Public WebSocket v2 endpoint instead of ws.kraken.com."_s, u"URL"_s);
+    const QCommandLineOption wsAuthUrl(
+        u"ws-auth-url"_s, u"Authenticated WebSocket v2 endpoint instead of ws-auth.kraken.com."_s,
+        u"URL"_s);
     const QCommandLineOption journal(
         u"journal"_s, u"Order journal (SQLite) to use instead of the profile's own."_s, u"FILE"_s);
     const QCommandLineOption quitAfterLive(
@@ -45,7 +61,7 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     const QCommandLineOption screenshotDelay(
         u"screenshot-delay"_s, u"Milliseconds after live before the grab."_s, u"MS"_s);
     parser.addOptions({paper, profile, layout, symbol, depth, step, seed, settings, keys, journal,
-                       quitAfterLive, screenshot, screenshotDelay});
+                       restUrl, wsUrl, wsAuthUrl, quitAfterLive, screenshot, screenshotDelay});
     if (!parser.parse(arguments)) {
         *message = parser.errorText();
         return false;
@@ -77,6 +93,20 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     if (parser.isSet(keys))
         o.keysProfile = parser.value(keys);
     o.journalPath = parser.value(journal);
+    const std::pair<const QCommandLineOption *, QUrl *> endpoints[] = {
+        {&restUrl, &o.mainnetRestUrl},
+        {&wsUrl, &o.mainnetWsUrl},
+        {&wsAuthUrl, &o.mainnetWsAuthUrl}};
+    for (const auto &[option, url] : endpoints) {
+        if (!parser.isSet(*option))
+            continue;
+        *url = QUrl(parser.value(*option), QUrl::StrictMode);
+        if (!url->isValid() || url->host().isEmpty()) {
+            *message = QString(u"--"_s + option->names().constFirst() + u" needs a URL, not '"_s +
+                               parser.value(*option) + u"'"_s);
+            return false;
+        }
+    }
     if (parser.isSet(symbol))
         o.symbol = parser.value(symbol).toUpper();
     auto number = [&](const QCommandLineOption &opt, qint64 lo, qint64 hi, qint64 *v) {

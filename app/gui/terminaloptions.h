@@ -29,7 +29,9 @@ struct TerminalOptions {
     QString journalPath;
     // Mainnet endpoints (empty = api.kraken.com / ws.kraken.com): a proxy, or a test that
     // needs Kraken to be unreachable.
-    QUrl mainnetRestUrl, mainnetWsUrl;
+    QUrl mainnetRestUrl, mainnetWsUrl, mainnetWsAuthUrl;
+    // "Kraken mainnet", or the REST endpoint's host:port when one was given.
+    QString venueName() const;
     int startTimeoutMs = 15000; // the feed's start bound before it reports unreachable
     // Process-level modes for tests and docs.
     int quitAfterLiveSeconds = 0; // > 0: print a summary and exit once live (or fail)

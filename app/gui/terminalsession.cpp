@@ -106,7 +106,9 @@ void TerminalSession::start() {
     m_clock.start();
     m_live = false;
     m_liveCheck->start();
-    m_window->setProfileName(TerminalOptions::profileName(m_profile));
+    m_window->setProfileName(m_profile == TerminalOptions::Profile::Paper
+                                 ? TerminalOptions::profileName(m_profile)
+                                 : m_options.venueName());
     if (m_profile == TerminalOptions::Profile::Paper) {
         startPaper();
         return;
@@ -558,8 +560,10 @@ void TerminalSession::startMainnetTrading() {
             }
             const QUrl rest = m_options.mainnetRestUrl.isEmpty() ? QUrl(u"https://api.kraken.com"_s)
                                                                  : m_options.mainnetRestUrl;
-            startTrading(rest, QUrl(u"wss://ws-auth.kraken.com/v2"_s), *r.credentials, journal,
-                         false);
+            const QUrl wsAuth = m_options.mainnetWsAuthUrl.isEmpty()
+                                    ? QUrl(u"wss://ws-auth.kraken.com/v2"_s)
+                                    : m_options.mainnetWsAuthUrl;
+            startTrading(rest, wsAuth, *r.credentials, journal, false);
         });
 }
 

@@ -196,7 +196,9 @@ void TestKrakentermPaper::unreachableOffersPaper() {
     ui::MainWindow *w = session.window();
     w->show();
     session.start();
-    QCOMPARE(w->windowTitle(), u"KrakenTerm — Kraken mainnet"_s);
+    // The title names the endpoint, so a trader never mistakes it for Kraken itself.
+    QCOMPARE(w->windowTitle(),
+             QString(u"KrakenTerm — Kraken API at 127.0.0.1:"_s + QString::number(port)));
     QTRY_VERIFY_WITH_TIMEOUT(w->isBannerVisible(), LiveBoundMs);
     QVERIFY2(w->bannerText().startsWith(u"Kraken cannot be reached: "_s),
              qPrintable(w->bannerText()));

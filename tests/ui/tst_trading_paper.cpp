@@ -6,6 +6,9 @@
 // man's switch arms with a visible countdown and disarms.
 
 #include "app/gui/terminalsession.h"
+#include "kraken/sim/marketsim.h"
+#include "kraken/sim/matchingengine.h"
+#include "kraken/sim/paperexchange.h"
 #include "model/balancesmodel.h"
 #include "model/fillsmodel.h"
 #include "model/laddermodel.h"
@@ -69,6 +72,7 @@ class TestTradingPaper : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void ticketBlotterAndDeadMansSwitch();
+    void restartAgainstAPersistentVenue();
 };
 
 void TestTradingPaper::ticketBlotterAndDeadMansSwitch() {
@@ -165,6 +169,71 @@ void TestTradingPaper::ticketBlotterAndDeadMansSwitch() {
     p.bar->deadMansSwitchToggle()->setChecked(false);
     QTRY_COMPARE_WITH_TIMEOUT(p.bar->countdownLabel()->text(), u"off"_s, Bound);
     session.shutdown();
+}
+
+void TestTradingPaper::restartAgainstAPersistentVenue() {
+    // A Kraken-compatible venue that outlives the terminal (here the paper exchange in this
+    // process, as `krakenterm-cli sim --state` would be), keys from the environment because
+    // no keychain is reachable, and the same journal across two lives of the terminal.
+    kraken::sim::PaperExchange ex(kraken::sim::SimConfig::builtIn());
+    ex.setStepInterval(0);
+    QVERIFY(ex.start(0, 0, 0));
+    const kraken::sim::SimAccount account = ex.config().accounts.front();
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/kt-no-bus");
+    qputenv("KRAKEN_SPOT_API_KEY", account.apiKey.toUtf8());
+    qputenv("KRAKEN_SPOT_API_SECRET", account.secret.toUtf8());
+    QTemporaryDir dir;
+    app::TerminalOptions o;
+    o.profile = app::TerminalOptions::Profile::Mainnet;
+    o.settingsPath = dir.filePath(u"kt.ini"_s);
+    o.journalPath = dir.filePath(u"journal.sqlite"_s);
+    o.mainnetRestUrl = ex.restUrl();
+    o.mainnetWsUrl = ex.wsUrl();
+    o.mainnetWsAuthUrl = ex.wsAuthUrl();
+    kraken::sim::MarketSim *btc = ex.market(u"BTC/USD");
+    const kraken::Decimal low = *btc->bestBid()->minus(*kraken::Decimal::fromString("3000.0"));
+
+    QString resting;
+    {
+        app::TerminalSession first(o);
+        first.window()->show();
+        first.start();
+        QTRY_VERIFY_WITH_TIMEOUT(first.isTradingReady(), Bound);
+        const ui::TradingPanels &p = first.window()->tradingPanels();
+        QTRY_COMPARE_WITH_TIMEOUT(p.ticket->instrument().symbol(), u"BTC/USD"_s, Bound);
+        p.ticket->prepareLimit(kraken::spot::Side::Buy, low);
+        field(p.ticket, "quantity")->setText(u"0.01"_s);
+        confirmNextDialog();
+        p.ticket->submit();
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfState(first.ordersModel(), OrderState::Open) >= 0, Bound);
+        resting =
+            first.ordersModel()->record(rowOfState(first.ordersModel(), OrderState::Open)).clOrdId;
+        // The terminal goes away here.
+    }
+    // While it is gone: the resting order is cancelled on the web and another one placed.
+    QCOMPARE(ex.engine().cancelOrders(account.id, {resting}).orderIds.size(), 1);
+    kraken::sim::OrderParams web;
+    web.symbol = u"BTC/USD"_s;
+    web.side = kraken::sim::Side::Sell;
+    web.qty = *kraken::Decimal::fromString("0.02");
+    web.limit = kraken::sim::PriceSpec{*btc->bestAsk()->plus(*kraken::Decimal::fromString("900.0")),
+                                       kraken::sim::PriceType::Static};
+    const auto placed = ex.engine().addOrder(account.id, web);
+    QVERIFY(placed.error.isEmpty());
+
+    app::TerminalSession second(o);
+    second.window()->show();
+    second.start();
+    QTRY_VERIFY_WITH_TIMEOUT(second.isTradingReady(), Bound);
+    model::OrdersModel *orders = second.ordersModel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        orders->find(resting) && orders->find(resting)->state == OrderState::Cancelled, Bound);
+    const QString adopted = u"ext:"_s + placed.orderId;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        orders->find(adopted) && orders->find(adopted)->state == OrderState::Open, Bound);
+    QCOMPARE(orders->rowCount(), 2);
+    QVERIFY(second.window()->windowTitle().contains(ex.restUrl().authority()));
+    second.shutdown();
 }
 
 QTEST_MAIN(TestTradingPaper)
