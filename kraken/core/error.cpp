@@ -76,6 +76,86 @@ Error Error::fromKraken(const QStringList &errors, int httpStatus) {
     return e;
 }
 
+namespace {
+
+// Futures codes are camelCase words, not prefixed strings, so they get their own table.
+struct FuturesCode {
+    const char16_t *code;
+    Error::Category category;
+    const char16_t *text;
+};
+
+const FuturesCode futuresCodes[] = {
+    {u"apiLimitExceeded", Error::Category::RateLimited,
+     u"Kraken Futures' API cost budget is spent: calls are paused until it refills."},
+    {u"authenticationError", Error::Category::Auth,
+     u"Kraken Futures rejected the key or its Authent signature: check the key and secret "
+     u"were copied whole and belong together."},
+    {u"nonceBelowThreshold", Error::Category::Auth,
+     u"Kraken Futures rejected the nonce as too low: another program may be using this API "
+     u"key with a higher nonce. Use a separate key per program."},
+    {u"nonceDuplicate", Error::Category::Auth,
+     u"Kraken Futures rejected a repeated nonce: another program may be using this API key."},
+    {u"accountInactive", Error::Category::Auth, u"The Futures account is inactive."},
+    {u"requiredArgumentMissing", Error::Category::Kraken,
+     u"Kraken Futures says a required argument is missing."},
+    {u"invalidArgument", Error::Category::Kraken, u"Kraken Futures rejected an argument."},
+    {u"invalidUnit", Error::Category::Kraken, u"Kraken Futures rejected the unit."},
+    {u"marketUnavailable", Error::Category::Kraken, u"That Futures market is unavailable."},
+    {u"Unavailable", Error::Category::Kraken, u"Kraken Futures is unavailable right now."},
+    {u"Server Error", Error::Category::Kraken, u"Kraken Futures reported a server error."},
+    {u"insufficientFunds", Error::Category::Kraken, u"Insufficient funds."},
+    {u"insufficientAvailableFunds", Error::Category::Kraken,
+     u"Insufficient available margin for this order."},
+    {u"invalidSize", Error::Category::Kraken, u"Kraken Futures rejected the order size."},
+    {u"invalidPrice", Error::Category::Kraken, u"Kraken Futures rejected the price."},
+    {u"invalidOrderType", Error::Category::Kraken, u"Kraken Futures rejected the order type."},
+    {u"invalidSide", Error::Category::Kraken, u"Kraken Futures rejected the side."},
+    {u"postWouldExecute", Error::Category::Kraken,
+     u"The post-only order would have executed at once, so it was not placed."},
+    {u"iocWouldNotExecute", Error::Category::Kraken,
+     u"The immediate-or-cancel order found nothing to execute against."},
+    {u"wouldCauseLiquidation", Error::Category::Kraken,
+     u"The order would cause a liquidation, so it was not placed."},
+    {u"wouldNotReducePosition", Error::Category::Kraken,
+     u"The reduce-only order would not reduce the position."},
+    {u"maxPositionViolation", Error::Category::Kraken,
+     u"The order would exceed the maximum position size."},
+    {u"marketSuspended", Error::Category::Kraken, u"The market is suspended."},
+    {u"marketInactive", Error::Category::Kraken, u"The market is inactive."},
+    {u"clientOrderIdAlreadyExist", Error::Category::Kraken,
+     u"An order with that client order id already exists."},
+    {u"clientOrderIdTooLong", Error::Category::Kraken, u"The client order id is too long."},
+    {u"outsidePriceCollar", Error::Category::Kraken,
+     u"The price is outside the market's price collar."},
+    {u"selfFill", Error::Category::Kraken, u"The order would have filled against your own."},
+    {u"tooManySmallOrders", Error::Category::Kraken, u"Too many small orders are open."},
+    {u"notFound", Error::Category::Kraken, u"Kraken Futures does not know that order."},
+    {u"orderForEditNotFound", Error::Category::Kraken,
+     u"The order to edit was not found (filled or cancelled already?)."},
+    {u"orderForEditNotAStop", Error::Category::Kraken,
+     u"Only stop orders take a stop price."},
+};
+
+} // namespace
+
+Error Error::fromKrakenFutures(const QString &code, int httpStatus) {
+    const QString c = code.isEmpty() ? u"unknownError"_s : code;
+    Category category = Category::Kraken;
+    QString text;
+    for (const FuturesCode &f : futuresCodes) {
+        if (c.compare(QStringView(f.code), Qt::CaseInsensitive) == 0) {
+            category = f.category;
+            text = QString::fromUtf16(f.text);
+            break;
+        }
+    }
+    Error e(category, text.isEmpty() ? u"Kraken Futures: "_s + c : text, c);
+    e.m_krakenErrors = {c};
+    e.m_httpStatus = httpStatus;
+    return e;
+}
+
 Error &Error::setOutcomeUnknown(bool unknown) {
     m_outcomeUnknown = unknown;
     return *this;
@@ -103,7 +183,8 @@ bool Error::isTransient() const {
         return m_httpStatus >= 500 || m_httpStatus == 429;
     case Category::Kraken: {
         const QString first = m_krakenErrors.value(0);
-        return first.startsWith(u"EService:Unavailable"_s) || first.startsWith(u"EService:Busy"_s);
+        return first.startsWith(u"EService:Unavailable"_s) || first.startsWith(u"EService:Busy"_s) ||
+               first == u"Unavailable"_s || first == u"Server Error"_s; // Futures codes
     }
     default:
         return false;

@@ -32,6 +32,11 @@ public:
     // Maps Kraken's `error` array; the first string decides the category.
     static Error fromKraken(const QStringList &errors, int httpStatus = 200);
     static Category categoryOfKrakenString(const QString &error);
+    // Maps a Kraken Futures error code ("apiLimitExceeded", "authenticationError",
+    // "nonceBelowThreshold", ...) or a rejected order's sendStatus/editStatus/cancelStatus
+    // status ("insufficientAvailableFunds", "postWouldExecute", ...); the code is kept in
+    // krakenErrors().
+    static Error fromKrakenFutures(const QString &code, int httpStatus = 200);
 
     bool isError() const { return m_category != Category::None; }
     explicit operator bool() const { return isError(); }

@@ -1,23 +1,12 @@
 #pragma once
 
-// JSON number text -> Decimal, exactly, for the simdjson parsers of the WS v2 channels (public
-// and private): the number's own token text (raw_json_token()) is checked against JSON's
-// grammar and converted without ever passing through double. Pure functions, any thread.
+// The exact JSON-number -> Decimal conversion now lives in kraken/core (the Futures parsers
+// share it); these names keep the Spot parsers' spelling.
 
-#include "kraken/core/decimal.h"
-
-#include <optional>
-#include <string_view>
+#include "kraken/core/jsonnumber.h"
 
 namespace kraken::spot::ws {
-
-// True when `s` is exactly one JSON number (no surrounding space).
-bool isJsonNumber(std::string_view s);
-// The common case in one pass (no exponent, at most 18 digits); false for anything else, which
-// then takes the general path (decimalFromJsonNumber).
-bool plainDecimal(std::string_view s, Decimal &out);
-// Any JSON number Decimal can hold exactly; nullopt when the text is not a JSON number or does
-// not fit (more than 18 decimals, beyond the 64-bit mantissa).
-std::optional<Decimal> decimalFromJsonNumber(std::string_view s);
-
+using kraken::decimalFromJsonNumber;
+using kraken::isJsonNumber;
+using kraken::plainDecimal;
 } // namespace kraken::spot::ws

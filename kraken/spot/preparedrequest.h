@@ -1,36 +1,13 @@
 #pragma once
 
-// PreparedRequest: exactly what the client puts on the wire for one attempt (method, full
-// URL, headers including API-Key and API-Sign, the signed body bytes). The CLI's --dry-run
-// prints it; the client sends it. A value type.
+// PreparedRequest and the form encoding now live in kraken/core (the Futures client signs and
+// sends the same way); these names keep the Spot client's spelling.
 
-#include <QByteArray>
-#include <QList>
-#include <QString>
-#include <QUrl>
-
-#include <utility>
+#include "kraken/core/preparedrequest.h"
 
 namespace kraken::spot {
-
-// Ordered key/value parameters: the signed body keeps this order byte for byte.
-using Params = QList<std::pair<QString, QString>>;
-
-enum class BodyFormat { Form, Json };
-
-// application/x-www-form-urlencoded with RFC 3986 percent-encoding: everything except
-// A-Z a-z 0-9 - . _ ~ is escaped ('+' becomes %2B, so relative prices survive).
-QByteArray encodeForm(const Params &params);
-
-struct PreparedRequest {
-    QByteArray verb; // "GET" or "POST"
-    QUrl url;
-    QList<std::pair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-
-    // HTTP/1.1 message: "POST <full url> HTTP/1.1", one header per line, a blank line, then
-    // the body exactly as signed. The CLI's --dry-run output.
-    QByteArray toHttpMessage() const;
-};
-
+using kraken::BodyFormat;
+using kraken::encodeForm;
+using kraken::Params;
+using kraken::PreparedRequest;
 } // namespace kraken::spot

@@ -4,7 +4,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace kraken::spot {
+namespace kraken {
 
 QWebSocket *createWsSocket(QObject *owner, qint64 maxBytes, QString *lastReason,
                            const QLoggingCategory &(*category)(), WsSocketHandlers handlers) {
@@ -39,4 +39,4 @@ QWebSocket *createWsSocket(QObject *owner, qint64 maxBytes, QString *lastReason,
     return socket;
 }
 
-} // namespace kraken::spot
+} // namespace kraken

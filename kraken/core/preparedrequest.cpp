@@ -1,6 +1,6 @@
 #include "preparedrequest.h"
 
-namespace kraken::spot {
+namespace kraken {
 
 QByteArray encodeForm(const Params &params) {
     QByteArray out;
@@ -30,4 +30,4 @@ QByteArray PreparedRequest::toHttpMessage() const {
     return out;
 }
 
-} // namespace kraken::spot
+} // namespace kraken

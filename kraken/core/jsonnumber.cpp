@@ -1,6 +1,6 @@
 #include "jsonnumber.h"
 
-namespace kraken::spot::ws {
+namespace kraken {
 namespace {
 
 bool isDigit(char c) {
@@ -85,4 +85,4 @@ std::optional<Decimal> decimalFromJsonNumber(std::string_view s) {
     return Decimal::fromString(s);
 }
 
-} // namespace kraken::spot::ws
+} // namespace kraken
