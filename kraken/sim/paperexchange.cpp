@@ -1,6 +1,8 @@
 #include "paperexchange.h"
 
 #include "faults.h"
+#include "futuresengine.h"
+#include "futuresrest.h"
 #include "logging.h"
 #include "marketsim.h"
 #include "matchingengine.h"
@@ -24,6 +26,8 @@ struct PaperExchange::Impl {
     std::vector<std::unique_ptr<MarketSim>> markets;
     std::vector<MarketSim *> marketPointers;
     std::unique_ptr<MatchingEngine> engine;
+    std::unique_ptr<FuturesEngine> futures;
+    std::unique_ptr<FuturesRest> futuresRest;
     std::unique_ptr<RestServer> rest;
     std::unique_ptr<PublicWsServer> ws;
     std::unique_ptr<PrivateWsServer> wsAuth;
@@ -47,6 +51,12 @@ PaperExchange::PaperExchange(SimConfig config, QObject *parent)
     d->rest = std::make_unique<RestServer>(d->config, &d->faults);
     registerPublicRest(*d->rest, d->config, d->marketPointers);
     registerPrivateRest(*d->rest, *d->engine);
+    // Futures: the index follows the paper Spot market of the underlying.
+    d->futures = std::make_unique<FuturesEngine>(
+        d->config, [this](const QString &spot) { return market(spot); }, &d->faults);
+    d->futuresRest = std::make_unique<FuturesRest>(d->futures.get(), &d->faults);
+    d->rest->setFuturesHandler(
+        [rest = d->futuresRest.get()](const QHttpServerRequest &r) { return rest->handle(r); });
     d->ws = std::make_unique<PublicWsServer>(d->config, d->marketPointers, &d->faults);
     d->wsAuth = std::make_unique<PrivateWsServer>(d->engine.get(), &d->faults);
 
@@ -74,6 +84,8 @@ PaperExchange::~PaperExchange() {
     d->wsAuth.reset();
     d->ws.reset();
     d->rest.reset();
+    d->futuresRest.reset();
+    d->futures.reset();
     d->engine.reset();
 }
 
@@ -100,6 +112,14 @@ bool PaperExchange::start(quint16 restPort, quint16 wsPort, quint16 wsAuthPort, 
 
 QUrl PaperExchange::restUrl() const {
     return d->rest->url();
+}
+QUrl PaperExchange::futuresRestUrl() const {
+    QUrl u = d->rest->url();
+    u.setPath(FuturesRest::prefix());
+    return u;
+}
+FuturesEngine &PaperExchange::futures() {
+    return *d->futures;
 }
 QUrl PaperExchange::wsUrl() const {
     return d->ws->url();
@@ -152,6 +172,7 @@ ReplayFeed *PaperExchange::replay() const {
 void PaperExchange::stepAll() {
     for (const auto &m : d->markets)
         m->step();
+    d->futures->step();
 }
 
 } // namespace kraken::sim

@@ -15,6 +15,7 @@
 namespace kraken::sim {
 
 class Faults;
+class FuturesEngine;
 class MarketSim;
 class MatchingEngine;
 class ReplayFeed;
@@ -33,12 +34,18 @@ public:
     QUrl wsUrl() const;     // ws://127.0.0.1:P/v2
     QUrl wsAuthUrl() const; // ws://127.0.0.1:P/v2
 
+    // Kraken Futures REST v3 on the same port: http://127.0.0.1:P/derivatives/api/v3
+    // (the Futures WebSocket v1 server is still to come).
+    QUrl futuresRestUrl() const;
+    FuturesEngine &futures();
+
     const SimConfig &config() const;
     Faults &faults();
     MatchingEngine &engine();
     MarketSim *market(QStringView symbol) const; // "BTC/USD"; nullptr if unknown
 
-    // Milliseconds between market steps; 0 stops the clock (tests then call stepAll()).
+    // Milliseconds between market steps (Spot and Futures); 0 stops the clock (tests then call
+    // stepAll()).
     void setStepInterval(int ms);
     void stepAll();
 

@@ -143,6 +143,7 @@ struct RestServer::Impl {
     std::map<QString, RestHandler> publicHandlers;
     std::map<QString, RestHandler> privateHandlers;
     std::map<QString, KeyState> keys; // by API key
+    FuturesHttpHandler futures;
     MonotonicClock clock = steadyClock();
     QList<QPointer<QTcpSocket>> stalled; // kept open, never answered
     quint16 port = 0;
@@ -167,6 +168,10 @@ void RestServer::addPublic(const QString &method, RestHandler handler) {
 
 void RestServer::addPrivate(const QString &method, RestHandler handler) {
     d->privateHandlers[method] = std::move(handler);
+}
+
+void RestServer::setFuturesHandler(FuturesHttpHandler handler) {
+    d->futures = std::move(handler);
 }
 
 bool RestServer::listenOn(const QHostAddress &address, quint16 port) {
@@ -264,6 +269,37 @@ bool RestServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         writeResponse(socket, 200, "application/json",
                       QJsonDocument(d->faults->toJson()).toJson(QJsonDocument::Compact),
                       closeAfter);
+        return true;
+    }
+
+    if (d->futures && path.startsWith(u"/derivatives/"_s)) {
+        if (d->faults->takeStall()) {
+            d->stalled.append(QPointer<QTcpSocket>(socket));
+            qCInfo(lcSim) << "fault: stalling" << path;
+            return true;
+        }
+        if (d->faults->takeHtml502()) {
+            qCInfo(lcSim) << "fault: HTML 502 for" << path;
+            writeResponse(socket, 502, "text/html", html502Page(), true);
+            return true;
+        }
+        const FuturesHttpAnswer answer = d->futures(request);
+        if (answer.loseAnswer) {
+            qCInfo(lcSim) << "fault: answer to" << path << "lost";
+            socket->abort();
+            return true;
+        }
+        const int delay = d->faults->settings().restDelayMs;
+        if (delay <= 0) {
+            writeResponse(socket, answer.status, "application/json", answer.body, closeAfter);
+        } else {
+            QPointer<QTcpSocket> guard(socket);
+            QTimer::singleShot(delay, this, [guard, answer, closeAfter] {
+                if (guard)
+                    writeResponse(guard, answer.status, "application/json", answer.body,
+                                  closeAfter);
+            });
+        }
         return true;
     }
 

@@ -15,11 +15,23 @@
 #include <QHash>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace kraken::sim {
 
 class Faults;
+
+// Kraken Futures REST v3 lives under /derivatives/api/v3/ on the same port; its envelope,
+// authentication and errors differ from Spot's, so one handler (FuturesRest) takes the raw
+// request and answers the whole HTTP body. Faults that act below the protocol (stall, HTML
+// 502, delay) are applied here as for Spot.
+struct FuturesHttpAnswer {
+    int status = 200;
+    QByteArray body;
+    bool loseAnswer = false; // carried out, connection closed instead of answering
+};
+using FuturesHttpHandler = std::function<FuturesHttpAnswer(const QHttpServerRequest &)>;
 
 class RestServer : public QAbstractHttpServer, public RestRouter {
     Q_OBJECT
@@ -29,6 +41,7 @@ public:
 
     void addPublic(const QString &method, RestHandler handler) override;
     void addPrivate(const QString &method, RestHandler handler) override;
+    void setFuturesHandler(FuturesHttpHandler handler);
 
     // Binds 127.0.0.1 (or the given address); 0 picks a free port. False if it cannot bind.
     bool listenOn(const QHostAddress &address, quint16 port);

@@ -6,6 +6,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QTimeZone>
+
+#include <array>
 
 using namespace Qt::StringLiterals;
 
@@ -154,12 +157,114 @@ Result<QList<SimAccount>> parseAccounts(const QJsonArray &array) {
                     a.id, it.key()));
             a.balances.insert(it.key(), *amount);
         }
+        // Optional Futures account: "futures_api_key", "futures_secret",
+        // "futures_flex": {"USD": "50000"}, "futures_inverse": {"fi_xbtusd": "1"}.
+        a.futuresApiKey = o.value(u"futures_api_key"_s).toString();
+        a.futuresSecret = o.value(u"futures_secret"_s).toString();
+        a.futuresMakerFeePct = *Decimal::fromString(std::string_view("0.02"));
+        a.futuresTakerFeePct = *Decimal::fromString(std::string_view("0.05"));
+        for (const auto &[field, target] : {std::pair{u"futures_flex"_s, &a.futuresFlex},
+                                            std::pair{u"futures_inverse"_s, &a.futuresInverse}}) {
+            const QJsonObject f = o.value(field).toObject();
+            for (auto it = f.begin(); it != f.end(); ++it) {
+                const auto amount = Decimal::fromString(it.value().toString());
+                if (!amount || amount->isNegative())
+                    return configError(u"account %1: %2 of %3 must be a decimal string >= 0"_s.arg(
+                        a.id, field, it.key()));
+                target->insert(it.key(), *amount);
+            }
+        }
         out.append(a);
     }
     return out;
 }
 
+// Kraken's margin tiers for BTC and ETH perpetuals (as /instruments lists them).
+QList<SimMarginLevel> marginLevels(std::initializer_list<std::array<const char *, 3>> rows) {
+    QList<SimMarginLevel> out;
+    for (const auto &r : rows)
+        out.append({dec(r[0]), dec(r[1]), dec(r[2])});
+    return out;
+}
+
+QList<SimFuturesInstrument> builtInFutures() {
+    const QDateTime opening(QDate(2022, 6, 28), QTime(0, 0), Qt::UTC);
+    SimFuturesInstrument pf;
+    pf.symbol = u"PF_XBTUSD"_s;
+    pf.type = u"flexible_futures"_s;
+    pf.tag = u"perpetual"_s;
+    pf.base = u"BTC"_s;
+    pf.quote = u"USD"_s;
+    pf.pair = u"BTC:USD"_s;
+    pf.indexSpotSymbol = u"BTC/USD"_s;
+    pf.tickSize = dec("1");
+    pf.pricePrecision = 0;
+    pf.contractSize = dec("1");
+    pf.contractValueTradePrecision = 4;
+    pf.startPrice = dec("64000");
+    pf.marginLevels = marginLevels({{"0", "0.02", "0.01"},
+                                    {"500000", "0.04", "0.02"},
+                                    {"2000000", "0.1", "0.05"},
+                                    {"10000000", "0.25", "0.125"}});
+    pf.fundingRateCoefficient = dec("8");
+    pf.maxRelativeFundingRate = dec("0.001");
+    pf.maxPositionSize = dec("1000000");
+    pf.openingDate = opening;
+
+    SimFuturesInstrument eth = pf;
+    eth.symbol = u"PF_ETHUSD"_s;
+    eth.base = u"ETH"_s;
+    eth.pair = u"ETH:USD"_s;
+    eth.indexSpotSymbol = u"ETH/USD"_s;
+    eth.tickSize = dec("0.1");
+    eth.pricePrecision = 1;
+    eth.contractValueTradePrecision = 3;
+    eth.startPrice = dec("3200.0");
+    eth.marginLevels = marginLevels(
+        {{"0", "0.02", "0.01"}, {"250000", "0.04", "0.02"}, {"1000000", "0.1", "0.05"}});
+
+    SimFuturesInstrument pi;
+    pi.symbol = u"PI_XBTUSD"_s;
+    pi.type = u"futures_inverse"_s;
+    pi.tag = u"perpetual"_s;
+    pi.base = u"BTC"_s;
+    pi.quote = u"USD"_s;
+    pi.pair = u"BTC:USD"_s;
+    pi.underlying = u"rr_xbtusd"_s;
+    pi.indexSpotSymbol = u"BTC/USD"_s;
+    pi.tickSize = dec("0.5");
+    pi.pricePrecision = 1;
+    pi.contractSize = dec("1");
+    pi.contractValueTradePrecision = 0;
+    pi.startPrice = dec("64000.0");
+    pi.marginLevels = marginLevels(
+        {{"0", "0.02", "0.01"}, {"500000", "0.04", "0.02"}, {"1000000", "0.06", "0.03"}});
+    pi.fundingRateCoefficient = dec("8");
+    pi.maxRelativeFundingRate = dec("0.001");
+    pi.maxPositionSize = dec("1000000");
+    pi.openingDate = opening;
+
+    // A monthly contract expiring on the last Friday at least three weeks ahead, 16:00 UTC,
+    // so the symbol stays valid whenever the tests run.
+    SimFuturesInstrument fi = pi;
+    QDate expiry = QDate::currentDate().addDays(21);
+    while (expiry.dayOfWeek() != Qt::Friday)
+        expiry = expiry.addDays(1);
+    fi.symbol = u"FI_XBTUSD_"_s + expiry.toString(u"yyMMdd"_s);
+    fi.tag = u"month"_s;
+    fi.lastTradingTime = QDateTime(expiry, QTime(16, 0), Qt::UTC);
+    fi.openingDate = QDateTime(expiry.addMonths(-3), QTime(16, 0), Qt::UTC);
+    fi.startPrice = dec("64300.0");
+    return {pf, pi, eth, fi};
+}
+
 } // namespace
+
+QString SimFuturesInstrument::marginAccount() const {
+    return inverse()
+               ? (u"fi_"_s + QString(base).replace(u"BTC"_s, u"XBT"_s).toLower() + quote.toLower())
+               : u"flex"_s;
+}
 
 SimConfig SimConfig::builtIn() {
     SimConfig c;
@@ -209,7 +314,15 @@ SimConfig SimConfig::builtIn() {
         {u"SOL"_s, dec("200.0000000000")},  {u"XRP"_s, dec("10000.00000000")},
         {u"DOGE"_s, dec("50000.00000000")},
     };
+    // Kraken Futures keys are separate from Spot keys.
+    paper.futuresApiKey = derived("futures api key", 42);
+    paper.futuresSecret = derived("futures api secret", 64);
+    paper.futuresFlex = {{u"USD"_s, dec("50000.00")}};
+    paper.futuresInverse = {{u"fi_xbtusd"_s, dec("1.0000000000")}};
+    paper.futuresMakerFeePct = dec("0.02");
+    paper.futuresTakerFeePct = dec("0.05");
     c.accounts = {paper};
+    c.futures = builtInFutures();
     return c;
 }
 
@@ -272,6 +385,20 @@ const SimPair *SimConfig::pairByAnyName(QStringView name) const {
 const SimAccount *SimConfig::accountByKey(QStringView apiKey) const {
     for (const SimAccount &a : accounts)
         if (a.apiKey == apiKey)
+            return &a;
+    return nullptr;
+}
+
+const SimFuturesInstrument *SimConfig::futuresBySymbol(QStringView symbol) const {
+    for (const SimFuturesInstrument &f : futures)
+        if (f.symbol.compare(symbol, Qt::CaseInsensitive) == 0)
+            return &f;
+    return nullptr;
+}
+
+const SimAccount *SimConfig::accountByFuturesKey(QStringView apiKey) const {
+    for (const SimAccount &a : accounts)
+        if (!a.futuresApiKey.isEmpty() && a.futuresApiKey == apiKey)
             return &a;
     return nullptr;
 }

@@ -35,7 +35,7 @@ public:
     bool waitForUrls() {
         if (!m_process.waitForStarted(30000))
             return false;
-        for (int i = 0; i < 600 && m_env.size() < 5; ++i) {
+        for (int i = 0; i < 600 && m_env.size() < 8; ++i) {
             if (m_process.state() != QProcess::Running)
                 return false;
             m_process.waitForReadyRead(100);
@@ -48,7 +48,7 @@ public:
                                  QString::fromLatin1(line.mid(eq + 1)));
             }
         }
-        return m_env.size() == 5;
+        return m_env.size() == 8;
     }
 
     int stop() {
