@@ -21,7 +21,8 @@ public:
     QString endpoint() const { return m_endpoint; } // "sendorder", "charts", ...
     bool isFinished() const { return m_finished; }
     bool hasDelivered() const { return m_delivered; }
-    const JsonNode &root() const { return m_root; } // the whole answer on success
+    const JsonNode &root() const { return m_root; }    // the whole answer on success
+    const JsonNode &payload() const { return m_root; } // what FuturesCall<T>'s parser reads
     const Error &error() const { return m_error; }
     int attempts() const { return m_attempts; }
 

@@ -25,6 +25,7 @@ public:
     bool hasDelivered() const { return m_delivered; }
     // Kraken's `result` on success; undefined on error.
     QJsonValue result() const { return m_result; }
+    const QJsonValue &payload() const { return m_result; } // what Call<T>'s parser reads
     const Error &error() const { return m_error; }
     // Kraken's "W..." warnings that came with a successful result.
     QStringList warnings() const { return m_warnings; }
