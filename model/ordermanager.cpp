@@ -891,7 +891,9 @@ void OrderManager::reconcile(const QString &why) {
         d->reconcileFailures = 0;
         d->journal->setMeta(u"reconciled_until"_s, QString::number(startedAt));
         d->reconciling = false;
-        refreshBalances();
+        // Through the debounce timer: the orders stored while reconciling already started it,
+        // and one BalanceEx covers both.
+        d->balanceTimer->start();
         Q_EMIT reconciled(u"%1 open, %2 closed, %3 queried, %4 new fills"_s.arg(tally->open)
                               .arg(tally->closed)
                               .arg(tally->queried)

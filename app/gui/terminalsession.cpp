@@ -4,6 +4,8 @@
 #include "kraken/keychain/credentialstore.h"
 #include "kraken/sim/simconfig.h"
 #include "kraken/spot/orderrequest.h"
+#include "kraken/spot/restclient.h"
+#include "kraken/spot/tradingwsclient.h"
 #include "model/balancesmodel.h"
 #include "model/candlemodel.h"
 #include "model/fillsmodel.h"
@@ -558,12 +560,10 @@ void TerminalSession::startMainnetTrading() {
                 QDir().mkpath(dir);
                 journal = dir + u"/journal-"_s + profile + u".sqlite"_s;
             }
-            const QUrl rest = m_options.mainnetRestUrl.isEmpty() ? QUrl(u"https://api.kraken.com"_s)
-                                                                 : m_options.mainnetRestUrl;
             const QUrl wsAuth = m_options.mainnetWsAuthUrl.isEmpty()
-                                    ? QUrl(u"wss://ws-auth.kraken.com/v2"_s)
+                                    ? kraken::spot::TradingWsClientConfig().url
                                     : m_options.mainnetWsAuthUrl;
-            startTrading(rest, wsAuth, *r.credentials, journal, false);
+            startTrading(mainnetRestUrl(), wsAuth, *r.credentials, journal, false);
         });
 }
 
@@ -648,10 +648,14 @@ void TerminalSession::stopTrading() {
     m_window->tradingPanels().bar->setConnectionState(u"not connected"_s, false);
 }
 
+QUrl TerminalSession::mainnetRestUrl() const {
+    // The client's own default is Kraken's address; one place says what it is.
+    return m_options.mainnetRestUrl.isEmpty() ? kraken::spot::RestClientConfig().baseUrl
+                                              : m_options.mainnetRestUrl;
+}
+
 void TerminalSession::showCredentialsDialog() {
-    const QUrl rest = m_profile == TerminalOptions::Profile::Paper ? m_paperRest
-                      : m_options.mainnetRestUrl.isEmpty() ? QUrl(u"https://api.kraken.com"_s)
-                                                           : m_options.mainnetRestUrl;
+    const QUrl rest = m_profile == TerminalOptions::Profile::Paper ? m_paperRest : mainnetRestUrl();
     auto *dialog = new ui::CredentialsDialog(m_keyStore, rest, m_window.get());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setProfile(m_options.keysProfile.isEmpty() ? u"default"_s : m_options.keysProfile);

@@ -124,6 +124,8 @@ private:
     void startMainnetTrading();
     void stopTrading();
     void showCredentialsDialog();
+    // --rest-url, or Kraken's own REST address.
+    QUrl mainnetRestUrl() const;
     // The profile the ticket's guards and fee rates are kept under.
     QString guardProfile() const;
     void applyGuardSettings();
