@@ -2,6 +2,9 @@
 
 #include "cliexit.h"
 #include "commonoptions.h"
+#include "kraken/futures/futuresendpoints.h"
+#include "kraken/futures/futureskeycheck.h"
+#include "kraken/futures/futuresrestclient.h"
 #include "kraken/keychain/credentialresolver.h"
 #include "kraken/spot/keycheck.h"
 #include "kraken/spot/restclient.h"
@@ -31,11 +34,15 @@ const char Usage[] =
     "per profile and venue. Secrets are read from stdin only and never printed.\n"
     "\n"
     "Subcommands:\n"
-    "  set PROFILE --key KEY --secret-stdin [--futures]   store a key pair\n"
-    "  test [PROFILE] [--futures] [--spot-url URL]         check the keys against Kraken\n"
+    "  set PROFILE --key KEY --secret-stdin [--futures [--demo]]\n"
+    "                                                      store a key pair (--demo: Futures\n"
+    "                                                      keys of demo-futures.kraken.com)\n"
+    "  test [PROFILE] [--futures] [--spot-url URL] [--futures-url URL]\n"
+    "                                                      check the keys against Kraken\n"
     "                                                      (no PROFILE: the KRAKEN_* variables)\n"
     "  delete PROFILE [--spot | --futures]                 delete a profile's keys\n"
     "  list                                                profile names and their venues\n"
+    "                                                      (futures:demo for demo keys)\n"
     "\n"
     "Example:\n"
     "  printf %s \"$SECRET\" | krakenterm-cli keys set main --key \"$KEY\" --secret-stdin\n"
@@ -103,12 +110,21 @@ int runSet(const QStringList &arguments) {
     const QCommandLineOption keyOpt(u"key"_s, u"The API key (public part)."_s, u"KEY"_s);
     const QCommandLineOption secretStdinOpt(u"secret-stdin"_s,
                                             u"Read the API secret (base64) from stdin."_s);
-    parser.addOptions({keyOpt, secretStdinOpt, futuresOption()});
+    const QCommandLineOption demoOpt(
+        u"demo"_s, u"With --futures: the keys belong to Kraken's demo environment "
+                   u"(demo-futures.kraken.com), not mainnet."_s);
+    parser.addOptions({keyOpt, secretStdinOpt, futuresOption(), demoOpt});
     int exitCode = ExitOk;
     QString profile;
     if (!parse(parser, arguments, command, &exitCode) ||
         !takeProfile(parser, command, true, &profile, &exitCode))
         return exitCode;
+    if (parser.isSet(demoOpt) && !parser.isSet(u"futures"_s)) {
+        printUsageError(u"--demo is for Futures keys: add --futures"_s, command);
+        return ExitUsage;
+    }
+    const auto environment = parser.isSet(demoOpt) ? kraken::FuturesEnvironment::Demo
+                                                   : kraken::FuturesEnvironment::Mainnet;
     const QString key = parser.value(keyOpt).trimmed();
     if (key.isEmpty() || key.contains(u' ')) {
         printUsageError(u"--key KEY is required (the API key, without spaces)"_s, command);
@@ -141,83 +157,135 @@ int runSet(const QStringList &arguments) {
     const Venue venue = parser.isSet(u"futures"_s) ? Venue::Futures : Venue::Spot;
     const Credentials credentials(key, secret);
     CredentialStore store;
-    const KeychainStatus status = saveKeys(store, profile, venue, credentials);
+    const KeychainStatus status = saveKeys(store, profile, venue, credentials, environment);
     if (!status.ok()) {
         printKeychainError(status);
         return exitCodeFor(status);
     }
+    const QString what = venue == Venue::Futures && environment == kraken::FuturesEnvironment::Demo
+                             ? u"Futures demo"_s
+                             : venueTitle(venue);
     writeLine(stdout, u"Saved the %1 keys of profile '%2' (key %3) in the system keychain."_s.arg(
-                          venueTitle(venue), profile, credentials.redactedKey()));
+                          what, profile, credentials.redactedKey()));
     return ExitOk;
+}
+
+// Prints a key check's verdict and finishes with its exit code.
+void finishWithVerdict(const kraken::KeyCheckVerdict &verdict,
+                       const std::function<void(int)> &finish) {
+    using K = kraken::KeyCheckVerdict::Kind;
+    writeLine(verdict.ok ? stdout : stderr, verdict.toString());
+    switch (verdict.kind) {
+    case K::Ok:
+        return finish(ExitOk);
+    case K::Network:
+        return finish(ExitNetwork);
+    case K::NoKeys:
+        return finish(ExitUsage);
+    default:
+        return finish(ExitKraken);
+    }
+}
+
+// --futures-url, else $KRAKEN_FUTURES_URL: *url stays empty when neither is set (the profile's
+// environment then decides). False after a usage error.
+bool explicitFuturesUrl(const QCommandLineParser &parser, const QString &command, QUrl *url) {
+    QString text = parser.value(u"futures-url"_s);
+    if (text.isEmpty())
+        text = qEnvironmentVariable("KRAKEN_FUTURES_URL");
+    if (text.isEmpty())
+        return true;
+    const QUrl parsed(text, QUrl::StrictMode);
+    if (!parsed.isValid() || (parsed.scheme() != u"http"_s && parsed.scheme() != u"https"_s) ||
+        parsed.host().isEmpty()) {
+        printUsageError(u"--futures-url '%1' is not an http(s) URL"_s.arg(text), command);
+        return false;
+    }
+    *url = parsed;
+    return true;
 }
 
 int runTest(const QStringList &arguments) {
     const QString command = u"keys test"_s;
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Checks API keys against Kraken with a Balance call and explains the answer: keys "
-        u"work, unknown key, wrong secret, missing permission, nonce, rate limit, lockout or "
-        u"network.\n\n"
+        u"Checks API keys against Kraken and explains the answer: keys work, unknown key, "
+        u"wrong secret, missing permission, nonce, rate limit, lockout or network. Spot keys "
+        u"are tested with a Balance call; Futures keys (--futures) with /accounts, on the "
+        u"environment (mainnet or demo) they were stored for.\n\n"
         u"PROFILE: keys from the system keychain; without it, KRAKEN_SPOT_API_KEY and "
-        u"KRAKEN_SPOT_API_SECRET.\n\n"
+        u"KRAKEN_SPOT_API_SECRET (KRAKEN_FUTURES_API_KEY and KRAKEN_FUTURES_API_SECRET with "
+        u"--futures).\n\n"
         u"Exit codes: 0 keys work, 1 Kraken rejected them, 2 usage, 3 network error or "
         u"timeout, 4 keychain unavailable, 5 no keys stored for PROFILE, 6 keychain error."_s);
     parser.addPositionalArgument(u"PROFILE"_s, u"The profile to test (optional)."_s,
                                  u"[PROFILE]"_s);
-    parser.addOptions({futuresOption(), spotUrlOption(), timeoutOption()});
+    const QCommandLineOption futuresUrlOpt(
+        u"futures-url"_s,
+        u"Kraken Futures REST base URL (default: the profile's environment, "
+        u"https://futures.kraken.com/derivatives/api/v3 or demo-futures; or "
+        u"$KRAKEN_FUTURES_URL)."_s,
+        u"URL"_s);
+    parser.addOptions({futuresOption(), spotUrlOption(), futuresUrlOpt, timeoutOption()});
     int exitCode = ExitOk;
     QString profile;
     if (!parse(parser, arguments, command, &exitCode) ||
         !takeProfile(parser, command, false, &profile, &exitCode))
         return exitCode;
-    if (parser.isSet(u"futures"_s)) {
-        printUsageError(u"testing Futures keys needs the Futures REST client, which this build "
-                        u"does not have yet; 'keys set --futures' stores them already"_s,
-                        command);
-        return ExitUsage;
-    }
+    const Venue venue = parser.isSet(u"futures"_s) ? Venue::Futures : Venue::Spot;
     const auto settings = commonSettings(parser, command);
-    if (!settings)
+    QUrl futuresUrl;
+    if (!settings || !explicitFuturesUrl(parser, command, &futuresUrl))
         return ExitUsage;
 
     std::optional<Credentials> credentials;
+    auto environment = kraken::FuturesEnvironment::Mainnet;
     if (profile.isEmpty()) {
-        credentials = kraken::keychain::CredentialResolver::fromEnvironment(Venue::Spot);
+        credentials = kraken::keychain::CredentialResolver::fromEnvironment(venue);
         if (!credentials) {
-            printUsageError(u"name a PROFILE, or set KRAKEN_SPOT_API_KEY and "
-                            u"KRAKEN_SPOT_API_SECRET"_s,
+            printUsageError(venue == Venue::Futures
+                                ? u"name a PROFILE, or set KRAKEN_FUTURES_API_KEY and "
+                                  u"KRAKEN_FUTURES_API_SECRET"_s
+                                : u"name a PROFILE, or set KRAKEN_SPOT_API_KEY and "
+                                  u"KRAKEN_SPOT_API_SECRET"_s,
                             command);
             return ExitUsage;
         }
     } else {
         CredentialStore store;
         Credentials loaded;
-        const KeychainStatus status = loadKeys(store, profile, Venue::Spot, &loaded);
+        KeychainStatus status = loadKeys(store, profile, venue, &loaded);
+        ProfileIndex index;
+        if (status.ok() && venue == Venue::Futures)
+            status = listProfiles(store, &index);
         if (!status.ok()) {
             printKeychainError(status);
             return exitCodeFor(status);
         }
         credentials = loaded;
+        environment = index.futuresEnvironment(profile);
     }
 
+    if (venue == Venue::Futures) {
+        kraken::futures::FuturesRestConfig config;
+        config.baseUrl = futuresUrl.isEmpty()
+                             ? kraken::futures::FuturesEndpoints::of(environment).rest
+                             : futuresUrl;
+        config.timeoutMs = settings->config.timeoutMs;
+        kraken::futures::FuturesRestClient client(config);
+        client.setCredentials(credentials);
+        return runUntilDone(settings->timeoutMs, [&](std::function<void(int)> finish) {
+            kraken::futures::runFuturesKeyCheck(
+                &client, &client,
+                [finish](const kraken::KeyCheckVerdict &v) { finishWithVerdict(v, finish); });
+        });
+    }
     kraken::spot::RestClient client(settings->config);
     client.setCredentials(credentials);
     return runUntilDone(settings->timeoutMs, [&](std::function<void(int)> finish) {
-        kraken::spot::runKeyCheck(&client, &client,
-                                  [finish](const kraken::spot::KeyCheckVerdict &verdict) {
-                                      using K = kraken::spot::KeyCheckVerdict::Kind;
-                                      writeLine(verdict.ok ? stdout : stderr, verdict.toString());
-                                      switch (verdict.kind) {
-                                      case K::Ok:
-                                          return finish(ExitOk);
-                                      case K::Network:
-                                          return finish(ExitNetwork);
-                                      case K::NoKeys:
-                                          return finish(ExitUsage);
-                                      default:
-                                          return finish(ExitKraken);
-                                      }
-                                  });
+        kraken::spot::runKeyCheck(&client, &client, [finish](const kraken::KeyCheckVerdict &v) {
+            finishWithVerdict(v, finish);
+        });
     });
 }
 
@@ -283,8 +351,11 @@ int runList(const QStringList &arguments) {
     }
     for (const QString &profile : index.profiles()) {
         QStringList venues;
-        for (Venue v : index.venues(profile))
-            venues << venueId(v);
+        for (Venue v : index.venues(profile)) {
+            const bool demo = v == Venue::Futures &&
+                              index.futuresEnvironment(profile) == kraken::FuturesEnvironment::Demo;
+            venues << (demo ? venueId(v) + u":demo"_s : venueId(v));
+        }
         writeLine(stdout, profile + u'\t' + venues.join(u','));
     }
     return ExitOk;

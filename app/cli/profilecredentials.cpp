@@ -59,13 +59,16 @@ void printKeychainError(const KeychainStatus &status) {
 }
 
 KeychainStatus saveKeys(CredentialStore &store, const QString &profile, Venue venue,
-                        const Credentials &credentials) {
+                        const Credentials &credentials, kraken::FuturesEnvironment environment) {
     KeychainStatus result;
     waitFor([&](QObject *context, std::function<void()> done) {
-        store.save(profile, venue, credentials, context, [&, done](const KeychainStatus &s) {
-            result = s;
-            done();
-        });
+        store.save(
+            profile, venue, credentials, context,
+            [&, done](const KeychainStatus &s) {
+                result = s;
+                done();
+            },
+            environment);
     });
     return result;
 }

@@ -22,9 +22,10 @@ ExitCode exitCodeFor(const kraken::keychain::KeychainStatus &status);
 void printKeychainError(const kraken::keychain::KeychainStatus &status);
 
 // Blocking wrappers: run a nested event loop until the store answers.
-kraken::keychain::KeychainStatus saveKeys(kraken::keychain::CredentialStore &store,
-                                          const QString &profile, kraken::keychain::Venue venue,
-                                          const kraken::Credentials &credentials);
+kraken::keychain::KeychainStatus
+saveKeys(kraken::keychain::CredentialStore &store, const QString &profile,
+         kraken::keychain::Venue venue, const kraken::Credentials &credentials,
+         kraken::FuturesEnvironment environment = kraken::FuturesEnvironment::Mainnet);
 kraken::keychain::KeychainStatus loadKeys(kraken::keychain::CredentialStore &store,
                                           const QString &profile, kraken::keychain::Venue venue,
                                           kraken::Credentials *credentials);

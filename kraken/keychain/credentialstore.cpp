@@ -289,9 +289,12 @@ QString CredentialStore::indexKey() {
 }
 
 void CredentialStore::save(const QString &profile, Venue venue, const Credentials &credentials,
-                           const QObject *context, StatusCallback done) {
+                           const QObject *context, StatusCallback done,
+                           FuturesEnvironment environment) {
     const QPointer<const QObject> ctx(context ? context : this);
-    d->enqueue([this, ctx, profile, venue, credentials, done] {
+    if (venue != Venue::Futures)
+        environment = FuturesEnvironment::Mainnet;
+    d->enqueue([this, ctx, profile, venue, credentials, done, environment] {
         auto deliver = [this, ctx, done](const KeychainStatus &status) {
             d->noteUnavailable(status);
             d->finish(ctx, [&] { done(status); });
@@ -302,19 +305,23 @@ void CredentialStore::save(const QString &profile, Venue venue, const Credential
             return deliver(KeychainStatus::failed(
                 u"Cannot save: both the API key and the secret are needed."_s));
         d->write(entryKey(profile, venue), payload(credentials),
-                 [this, profile, venue, credentials, deliver](const KeychainStatus &written,
-                                                              const QByteArray &) {
+                 [this, profile, venue, credentials, deliver,
+                  environment](const KeychainStatus &written, const QByteArray &) {
                      if (!written.ok())
                          return deliver(written);
                      qCInfo(lcKeychain).noquote() << "saved" << venueId(venue) << "keys of profile"
                                                   << profile << credentials.redactedKey();
-                     d->readIndex([this, profile, venue, deliver](const KeychainStatus &status,
-                                                                  ProfileIndex index) {
+                     d->readIndex([this, profile, venue, deliver,
+                                   environment](const KeychainStatus &status, ProfileIndex index) {
                          if (!status.ok())
                              return deliver(status);
-                         if (index.contains(profile, venue))
+                         if (index.contains(profile, venue) &&
+                             (venue != Venue::Futures ||
+                              index.futuresEnvironment(profile) == environment))
                              return deliver(KeychainStatus::success());
                          index.add(profile, venue);
+                         if (venue == Venue::Futures)
+                             index.setFuturesEnvironment(profile, environment);
                          d->write(indexKey(), index.toJson(),
                                   [this, deliver](const KeychainStatus &s, const QByteArray &) {
                                       if (s.ok())

@@ -55,8 +55,11 @@ public:
 
     // Stores (or replaces) the pair and records the profile in the index. The credentials
     // must be valid and the profile name acceptable (isValidProfileName), else Failed.
+    // Futures keys belong to one environment (mainnet or demo), recorded in the index with
+    // them; `environment` is ignored for Spot.
     void save(const QString &profile, Venue venue, const Credentials &credentials,
-              const QObject *context, StatusCallback done);
+              const QObject *context, StatusCallback done,
+              FuturesEnvironment environment = FuturesEnvironment::Mainnet);
     // Ok with the credentials, NotFound, Unavailable or Failed (damaged entry).
     void load(const QString &profile, Venue venue, const QObject *context, LoadCallback done);
     // Deletes one venue's pair, or every venue's when venue is nullopt; NotFound when the

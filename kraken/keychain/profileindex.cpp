@@ -25,6 +25,12 @@ ProfileIndex ProfileIndex::fromJson(const QByteArray &json, bool *ok) {
                 index.add(it.key(), *venue);
         }
     }
+    const QJsonObject environments = doc.object().value(u"futuresEnvironments"_s).toObject();
+    for (auto it = environments.begin(); it != environments.end(); ++it) {
+        if (const auto env = futuresEnvironmentFromId(it.value().toString());
+            env && index.contains(it.key(), Venue::Futures))
+            index.setFuturesEnvironment(it.key(), *env);
+    }
     return index;
 }
 
@@ -36,8 +42,13 @@ QByteArray ProfileIndex::toJson() const {
             venues.append(venueId(v));
         profiles.insert(it.key(), venues);
     }
-    return QJsonDocument(QJsonObject{{u"version"_s, 1}, {u"profiles"_s, profiles}})
-        .toJson(QJsonDocument::Compact);
+    QJsonObject root{{u"version"_s, 1}, {u"profiles"_s, profiles}};
+    QJsonObject environments;
+    for (auto it = m_futuresEnvironments.begin(); it != m_futuresEnvironments.end(); ++it)
+        environments.insert(it.key(), futuresEnvironmentId(it.value()));
+    if (!environments.isEmpty())
+        root.insert(u"futuresEnvironments"_s, environments);
+    return QJsonDocument(root).toJson(QJsonDocument::Compact);
 }
 
 QStringList ProfileIndex::profiles() const {
@@ -65,12 +76,26 @@ void ProfileIndex::remove(const QString &profile, Venue venue) {
     if (it == m_profiles.end())
         return;
     it->removeAll(venue);
+    if (venue == Venue::Futures)
+        m_futuresEnvironments.remove(profile);
     if (it->isEmpty())
         m_profiles.erase(it);
 }
 
 void ProfileIndex::removeProfile(const QString &profile) {
     m_profiles.remove(profile);
+    m_futuresEnvironments.remove(profile);
+}
+
+FuturesEnvironment ProfileIndex::futuresEnvironment(const QString &profile) const {
+    return m_futuresEnvironments.value(profile, FuturesEnvironment::Mainnet);
+}
+
+void ProfileIndex::setFuturesEnvironment(const QString &profile, FuturesEnvironment environment) {
+    if (environment == FuturesEnvironment::Mainnet)
+        m_futuresEnvironments.remove(profile);
+    else
+        m_futuresEnvironments.insert(profile, environment);
 }
 
 } // namespace kraken::keychain

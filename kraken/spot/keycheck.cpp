@@ -9,25 +9,10 @@ namespace {
 
 KeyCheckVerdict verdict(KeyCheckVerdict::Kind kind, QString headline, QString advice,
                         QString detail = {}) {
-    KeyCheckVerdict v;
-    v.kind = kind;
-    v.ok = kind == KeyCheckVerdict::Kind::Ok;
-    v.headline = std::move(headline);
-    v.advice = std::move(advice);
-    v.detail = std::move(detail);
-    return v;
+    return KeyCheckVerdict::make(kind, std::move(headline), std::move(advice), std::move(detail));
 }
 
 } // namespace
-
-QString KeyCheckVerdict::toString() const {
-    QString s = headline;
-    if (!advice.isEmpty())
-        s += u'\n' + advice;
-    if (!detail.isEmpty())
-        s += u"\n(" + detail + u')';
-    return s;
-}
 
 KeyCheckVerdict explainKeyCheck(const Result<Balances> &result) {
     using K = KeyCheckVerdict::Kind;
@@ -47,7 +32,7 @@ KeyCheckVerdict explainKeyCheck(const Result<Balances> &result) {
     }
     const Error &e = result.error();
     const QString first = e.krakenErrors().value(0);
-    const QString detail = e.krakenErrors().isEmpty() ? e.toString() : e.krakenErrors().join(u"; ");
+    const QString detail = keyCheckDetail(e);
 
     if (first.startsWith(u"EAPI:Invalid key"_s))
         return verdict(K::BadKey, u"Kraken does not recognise this API key."_s,
@@ -83,27 +68,8 @@ KeyCheckVerdict explainKeyCheck(const Result<Balances> &result) {
                        u"key. Wait a few minutes before trying again, and fix the key or secret "
                        u"first, or the lockout starts over."_s,
                        detail);
-    if (e.category() == Error::Category::RateLimited)
-        return verdict(K::RateLimited, u"Kraken's rate limit for this key is exhausted."_s,
-                       u"The keys may well be fine: too many calls were made with them recently "
-                       u"(by this or another program). Wait a minute for the counter to decay "
-                       u"and test again."_s,
-                       detail);
-    if (e.category() == Error::Category::Network || e.category() == Error::Category::Timeout)
-        return verdict(K::Network, u"Kraken could not be reached; the keys were not tested."_s,
-                       u"Check the internet connection, a proxy or firewall, and the API address. "
-                       u"Nothing is known yet about whether the keys work."_s,
-                       detail);
-    if (e.isTransient() || e.category() == Error::Category::Http ||
-        e.category() == Error::Category::Parse)
-        return verdict(K::ServiceDown,
-                       u"Kraken did not give a usable answer; the keys were not tested."_s,
-                       u"Kraken's API may be in maintenance or overloaded (see "
-                       u"status.kraken.com). Try again in a few minutes."_s,
-                       detail);
-    if ((e.category() == Error::Category::Auth && e.krakenErrors().isEmpty()) ||
-        e.category() == Error::Category::InvalidInput)
-        return verdict(K::NoKeys, u"The keys could not be used."_s, e.message(), {});
+    if (auto common = explainCommonKeyCheckFailure(e))
+        return *common;
     return verdict(K::Other, u"Kraken refused the test."_s, e.message(), detail);
 }
 

@@ -6,6 +6,7 @@
 // at fault and what to do. explainKeyCheck is pure; runKeyCheck drives a RestClient.
 // Nothing here ever shows the secret.
 
+#include "kraken/core/keycheckverdict.h"
 #include "kraken/core/result.h"
 #include "resttypes.h"
 
@@ -19,30 +20,7 @@ namespace kraken::spot {
 
 class RestClient;
 
-struct KeyCheckVerdict {
-    enum class Kind {
-        Ok,
-        NoKeys,            // nothing to test, or the secret is not base64 (refused locally)
-        BadKey,            // EAPI:Invalid key
-        BadSecret,         // EAPI:Invalid signature
-        MissingPermission, // EGeneral:Permission denied
-        Nonce,             // EAPI:Invalid nonce
-        RateLimited,       // EAPI:Rate limit exceeded and friends
-        Lockout,           // EGeneral:Temporary lockout
-        Network,           // unreachable, refused, TLS, timeout
-        ServiceDown,       // EService:Unavailable / Busy, HTTP 5xx, an HTML page
-        Other,
-    };
-
-    Kind kind = Kind::Other;
-    bool ok = false;
-    QString headline; // one line: "The keys work: Kraken reports 7 assets."
-    QString advice;   // what to do next; empty when ok
-    QString detail;   // Kraken's raw error strings or the transport error, for support
-
-    // headline, then advice and detail on lines of their own.
-    QString toString() const;
-};
+using KeyCheckVerdict = kraken::KeyCheckVerdict;
 
 KeyCheckVerdict explainKeyCheck(const Result<Balances> &result);
 

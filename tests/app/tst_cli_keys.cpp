@@ -50,8 +50,9 @@ private:
 
     static QProcessEnvironment environment() {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *v : {"KRAKEN_SPOT_API_KEY", "KRAKEN_SPOT_API_SECRET", "KRAKEN_SPOT_URL",
-                              "KRAKEN_FUTURES_API_KEY", "KRAKEN_FUTURES_API_SECRET"})
+        for (const char *v :
+             {"KRAKEN_SPOT_API_KEY", "KRAKEN_SPOT_API_SECRET", "KRAKEN_SPOT_URL",
+              "KRAKEN_FUTURES_API_KEY", "KRAKEN_FUTURES_API_SECRET", "KRAKEN_FUTURES_URL"})
             env.remove(QString::fromLatin1(v));
         env.insert(u"XDG_DATA_HOME"_s, m_home.path());         // nonce state
         env.insert(u"QT_LOGGING_RULES"_s, u"kraken.*=true"_s); // every log line, for the scan
@@ -118,8 +119,16 @@ private Q_SLOTS:
         QTest::newRow("not base64")
             << QStringList{u"keys"_s, u"set"_s, u"p"_s, u"--key"_s, u"K"_s, u"--secret-stdin"_s}
             << QByteArray("not*base64!") << QByteArray("not base64");
-        QTest::newRow("test futures") << QStringList{u"keys"_s, u"test"_s, u"p"_s, u"--futures"_s}
-                                      << QByteArray() << QByteArray("Futures");
+        QTest::newRow("test futures nothing")
+            << QStringList{u"keys"_s, u"test"_s, u"--futures"_s} << QByteArray()
+            << QByteArray("KRAKEN_FUTURES_API_KEY");
+        QTest::newRow("demo without futures")
+            << QStringList{u"keys"_s, u"set"_s,           u"p"_s, u"--demo"_s, u"--key"_s,
+                           u"K"_s,    u"--secret-stdin"_s}
+            << QByteArray("c2VjcmV0") << QByteArray("--demo is for Futures keys");
+        QTest::newRow("bad futures url")
+            << QStringList{u"keys"_s, u"test"_s, u"--futures"_s, u"--futures-url"_s, u"ftp://x"_s}
+            << QByteArray() << QByteArray("not an http(s) URL");
         QTest::newRow("test nothing") << QStringList{u"keys"_s, u"test"_s} << QByteArray()
                                       << QByteArray("KRAKEN_SPOT_API_KEY");
         QTest::newRow("list extra") << QStringList{u"keys"_s, u"list"_s, u"x"_s} << QByteArray()
@@ -179,6 +188,50 @@ private Q_SLOTS:
         const Run again = run({u"keys"_s, u"delete"_s, u"paper"_s});
         QCOMPARE(again.exitCode, 5);
         QCOMPARE(run({u"keys"_s, u"test"_s, u"paper"_s, u"--spot-url"_s, url()}).exitCode, 5);
+    }
+
+    // Futures keys: stored with their environment (mainnet unless --demo), tested with
+    // /accounts against the paper exchange's Futures REST.
+    void futuresKeys() {
+        const auto &account = m_ex->config().accounts.front();
+        const QString futuresUrl = m_ex->futuresRestUrl().toString();
+        const Run set = run({u"keys"_s, u"set"_s, u"fut"_s, u"--futures"_s, u"--key"_s,
+                             account.futuresApiKey, u"--secret-stdin"_s},
+                            account.futuresSecret.toLatin1());
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QVERIFY2(set.out.contains("Saved the Futures keys of profile 'fut'"), set.out.constData());
+        QCOMPARE(run({u"keys"_s, u"list"_s}).out, QByteArray("fut\tfutures\n"));
+
+        const Run ok =
+            run({u"keys"_s, u"test"_s, u"fut"_s, u"--futures"_s, u"--futures-url"_s, futuresUrl});
+        QVERIFY2(ok.exitCode == 0, ok.err.constData());
+        QVERIFY2(ok.out.contains("The Futures keys work"), ok.out.constData());
+        QVERIFY2(ok.out.contains("flex"), ok.out.constData());
+        // The profile has no Spot keys.
+        QCOMPARE(run({u"keys"_s, u"test"_s, u"fut"_s, u"--spot-url"_s, url()}).exitCode, 5);
+
+        // The same keys stored again as demo keys: the index says so; a wrong secret is
+        // explained in Futures terms, and $KRAKEN_FUTURES_URL points the test at the venue.
+        const Run demo = run({u"keys"_s, u"set"_s, u"fut"_s, u"--futures"_s, u"--demo"_s,
+                              u"--key"_s, account.futuresApiKey, u"--secret-stdin"_s},
+                             WrongSecret);
+        QVERIFY2(demo.exitCode == 0, demo.err.constData());
+        QVERIFY2(demo.out.contains("Saved the Futures demo keys"), demo.out.constData());
+        QCOMPARE(run({u"keys"_s, u"list"_s}).out, QByteArray("fut\tfutures:demo\n"));
+        QProcessEnvironment env = environment();
+        env.insert(u"KRAKEN_FUTURES_URL"_s, futuresUrl);
+        const Run bad = run({u"keys"_s, u"test"_s, u"fut"_s, u"--futures"_s}, {}, env);
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("rejected the key or its secret"), bad.err.constData());
+        QVERIFY(bad.err.contains("authenticationError"));
+
+        // Without a profile: the KRAKEN_FUTURES_* variables.
+        env.insert(u"KRAKEN_FUTURES_API_KEY"_s, account.futuresApiKey);
+        env.insert(u"KRAKEN_FUTURES_API_SECRET"_s, account.futuresSecret);
+        QCOMPARE(run({u"keys"_s, u"test"_s, u"--futures"_s}, {}, env).exitCode, 0);
+
+        QCOMPARE(run({u"keys"_s, u"delete"_s, u"fut"_s, u"--futures"_s}).exitCode, 0);
+        QVERIFY(run({u"keys"_s, u"list"_s}).out.isEmpty());
     }
 
     void wrongSecretExplained() {
@@ -249,12 +302,16 @@ private Q_SLOTS:
         const QByteArray decoded = QByteArray::fromBase64(WrongSecret);
         const QByteArray paperDecoded = QByteArray::fromBase64(paperSecret());
         QVERIFY(m_all.size() > 20);
+        const QByteArray futuresSecret = m_ex->config().accounts.front().futuresSecret.toLatin1();
         for (const Run &r : std::as_const(m_all)) {
             for (const QByteArray &stream : {r.out, r.err}) {
                 QVERIFY2(!stream.contains(WrongSecret), stream.constData());
                 QVERIFY2(!stream.contains(decoded), stream.constData());
                 QVERIFY2(!stream.contains(paperSecret()), stream.constData());
                 QVERIFY2(!stream.contains(paperDecoded), stream.constData());
+                QVERIFY2(!stream.contains(futuresSecret), stream.constData());
+                QVERIFY2(!stream.contains(QByteArray::fromBase64(futuresSecret)),
+                         stream.constData());
             }
         }
     }

@@ -21,6 +21,12 @@ namespace {
 
 using Code = KeychainStatus::Code;
 
+// (Outside the test class: moc cannot read raw string literals.)
+const char DemoIndexJson[] = R"({"futuresEnvironments":{"demo":"demo"},)"
+                             R"("profiles":{"demo":["futures"],"main":["futures"]},"version":1})";
+const char OddIndexJson[] = R"({"version":1,"profiles":{"a":["spot"],"b":["futures"]},)"
+                            R"("futuresEnvironments":{"a":"demo","b":"moon"}})";
+
 // Distinctive base64 secrets; the tests look for them (and their decoded bytes) in places they
 // must never be.
 const QByteArray SpotSecret = QByteArray("tst_credentialstore spot secret 0123456789").toBase64();
@@ -58,9 +64,11 @@ class TestCredentialStore : public QObject {
 
 private:
     // Blocking helpers: the store answers from the event loop, which qWaitFor keeps turning.
-    KeychainStatus save(CredentialStore &s, const QString &p, Venue v, const Credentials &c) {
+    KeychainStatus save(CredentialStore &s, const QString &p, Venue v, const Credentials &c,
+                        FuturesEnvironment env = FuturesEnvironment::Mainnet) {
         std::optional<KeychainStatus> r;
-        s.save(p, v, c, this, [&](const KeychainStatus &st) { r = st; });
+        s.save(
+            p, v, c, this, [&](const KeychainStatus &st) { r = st; }, env);
         if (!QTest::qWaitFor([&] { return r.has_value(); }, 60'000))
             return KeychainStatus::failed(u"test: no answer"_s);
         return *r;
@@ -160,6 +168,32 @@ private Q_SLOTS:
         QVERIFY(!ok);
     }
 
+    // The environment of a profile's Futures keys travels with the index, and only for
+    // profiles that hold Futures keys.
+    void indexFuturesEnvironment() {
+        ProfileIndex index;
+        index.add(u"demo"_s, Venue::Futures);
+        index.add(u"main"_s, Venue::Futures);
+        index.setFuturesEnvironment(u"demo"_s, FuturesEnvironment::Demo);
+        QCOMPARE(index.toJson(), QByteArray(DemoIndexJson));
+        bool ok = false;
+        const ProfileIndex back = ProfileIndex::fromJson(index.toJson(), &ok);
+        QVERIFY(ok);
+        QVERIFY(back == index);
+        QCOMPARE(back.futuresEnvironment(u"demo"_s), FuturesEnvironment::Demo);
+        QCOMPARE(back.futuresEnvironment(u"main"_s), FuturesEnvironment::Mainnet);
+        // Unknown environments, and environments of profiles without Futures keys, are dropped.
+        const ProfileIndex odd = ProfileIndex::fromJson(OddIndexJson);
+        QCOMPARE(odd.futuresEnvironment(u"a"_s), FuturesEnvironment::Mainnet);
+        QCOMPARE(odd.futuresEnvironment(u"b"_s), FuturesEnvironment::Mainnet);
+        QVERIFY(!odd.toJson().contains("futuresEnvironments"));
+        // Deleting the Futures keys forgets their environment.
+        index.add(u"demo"_s, Venue::Spot);
+        index.remove(u"demo"_s, Venue::Futures);
+        index.add(u"demo"_s, Venue::Futures);
+        QCOMPARE(index.futuresEnvironment(u"demo"_s), FuturesEnvironment::Mainnet);
+    }
+
     // Set, load, list, delete through the real Secret Service.
     void roundTrip() {
         if (!expectAvailable())
@@ -197,6 +231,17 @@ private Q_SLOTS:
         QVERIFY(save(store, u"main"_s, Venue::Spot, rotated).ok());
         QCOMPARE(changed.count(), 3);
         QCOMPARE(load(store, u"main"_s, Venue::Spot).second.apiKey(), u"SPOTKEY-rotated"_s);
+
+        // Futures keys saved again as demo keys: the index records the environment (a change),
+        // and saving them as mainnet keys puts it back; Spot ignores the environment.
+        QVERIFY(save(store, u"main"_s, Venue::Futures, futures, FuturesEnvironment::Demo).ok());
+        QCOMPARE(changed.count(), 4);
+        QCOMPARE(list(store).second.futuresEnvironment(u"main"_s), FuturesEnvironment::Demo);
+        QVERIFY(save(store, u"main"_s, Venue::Futures, futures).ok());
+        QCOMPARE(list(store).second.futuresEnvironment(u"main"_s), FuturesEnvironment::Mainnet);
+        QVERIFY(save(store, u"alt"_s, Venue::Spot, spot, FuturesEnvironment::Demo).ok());
+        QCOMPARE(list(store).second.futuresEnvironment(u"alt"_s), FuturesEnvironment::Mainnet);
+        QCOMPARE(changed.count(), 5);
 
         // Not stored: a distinct status naming the profile.
         auto [st4, none] = load(store, u"nobody"_s, Venue::Spot);
