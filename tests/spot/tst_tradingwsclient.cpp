@@ -448,6 +448,53 @@ private Q_SLOTS:
         QCOMPARE(added->calls + amended->calls + canceled->calls, 3);
     }
 
+    // edit_order replaces the order: a new order id with the new quantity and price, the
+    // original cancelled, and the answer naming both ids.
+    void editOrderReplacesTheOrder() {
+        auto ws = liveClient();
+        QVERIFY(ws->isLive());
+        QSignalSpy execs(ws.get(), &TradingWsClient::executions);
+        const OrderRequest o = restingBuy(u"tws-edit-1"_s);
+        auto added = std::make_shared<Outcome>();
+        QVERIFY(ws->addOrder(o, recorder(added)) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(added->done(), 20'000);
+        QVERIFY2(added->result->ok(), qPrintable(added->error().toString()));
+        const QString id = added->value().result.value(u"order_id"_s).toString();
+
+        EditRequest e;
+        e.txid = id;
+        e.pair = u"BTC/USD"_s;
+        e.volume = dec("0.3");
+        e.price = *o.price->minus(dec("5"));
+        auto edited = std::make_shared<Outcome>();
+        QVERIFY(ws->editOrder(e, recorder(edited)) > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(edited->done(), 20'000);
+        QVERIFY2(edited->result->ok(), qPrintable(edited->error().toString()));
+        QCOMPARE(edited->value().result.value(u"original_order_id"_s).toString(), id);
+        const QString newId = edited->value().result.value(u"order_id"_s).toString();
+        QVERIFY(!newId.isEmpty());
+        QVERIFY(newId != id);
+
+        const auto open = m_ex->engine().openOrders(u"paper"_s);
+        QCOMPARE(int(open.size()), 1);
+        const sim::SimOrder *replaced = m_ex->engine().order(newId);
+        QVERIFY(replaced);
+        QCOMPARE(replaced->qty, dec("0.3"));
+        QCOMPARE(replaced->limitPrice->toString(), e.price->toString());
+        QTRY_VERIFY_WITH_TIMEOUT(findReport(execs, id, u"canceled"_s).has_value(), 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(findReport(execs, newId, u"new"_s).has_value(), 20'000);
+
+        // Without the symbol nothing is sent: a definite local refusal.
+        EditRequest incomplete;
+        incomplete.txid = newId;
+        auto refused = std::make_shared<Outcome>();
+        QCOMPARE(ws->editOrder(incomplete, recorder(refused)), qint64(0));
+        QTRY_VERIFY_WITH_TIMEOUT(refused->done(), 20'000);
+        QVERIFY(!refused->result->ok());
+        QVERIFY(!refused->error().outcomeUnknown());
+        QCOMPARE(added->calls + edited->calls + refused->calls, 3);
+    }
+
     void marketableOrderFillsWithTradesAndBalances() {
         auto ws = liveClient();
         QVERIFY(ws->isLive());
