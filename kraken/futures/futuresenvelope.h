@@ -1,27 +1,18 @@
 #pragma once
 
-// Interpreting one HTTP answer from Kraken Futures: the single place where the transport
-// outcome, HTTP status and body become either the parsed answer or an Error. Futures answers
-// say {"result":"success", ...payload} or {"result":"error","error":"<code>"} (sometimes an
-// `errors` array); the charts and history APIs send bare JSON without `result`. Pure functions.
+// Interpreting one HTTP answer from Kraken Futures: transport outcome, HTTP status and body
+// become either the parsed answer or an Error. Futures answers say
+// {"result":"success", ...payload} or {"result":"error","error":"<code>"} (sometimes an `errors`
+// array); the charts and history APIs send bare JSON without `result`. The shared part
+// (timeout, HTTP status, HTML pages, invalid JSON) is kraken::classifyHttpOutcome(); this reads
+// the Futures envelope in between. Pure functions.
 
 #include "jsonnode.h"
-#include "kraken/core/error.h"
-
-#include <QByteArray>
+#include "kraken/core/httpoutcome.h"
 
 namespace kraken::futures {
 
-struct FuturesHttpOutcome {
-    int httpStatus = 0;   // 0 when no HTTP answer arrived
-    int networkError = 0; // QNetworkReply::NetworkError
-    QString networkErrorText;
-    QByteArray contentType;
-    QByteArray body;
-    bool timedOut = false;
-    bool aborted = false;
-    int timeoutMs = 0;
-};
+using FuturesHttpOutcome = kraken::HttpOutcome;
 
 struct FuturesEnvelope {
     Error error;
@@ -31,8 +22,7 @@ struct FuturesEnvelope {
 // `requireResult`: the v3 API's answers must carry "result"; charts/history ones need not.
 FuturesEnvelope interpretFuturesResponse(const FuturesHttpOutcome &outcome, bool requireResult);
 
-// True when the request can be known not to have reached Kraken (refused, unresolved host,
-// TLS handshake failure): only then is an order call's failure a definite one.
-bool futuresNeverReachedServer(int networkError);
+// How messages name Futures: "Kraken Futures".
+const HttpVenueText &futuresVenue();
 
 } // namespace kraken::futures

@@ -2,28 +2,16 @@
 
 #include "futuresenvelope.h"
 #include "futuresrestparsers.h"
-#include "kraken/core/noncesource.h"
+#include "kraken/core/httpengine.h"
 #include "kraken/core/ratecounter.h"
 #include "kraken/core/signing.h"
 #include "logging.h"
-
-#include <QIODevice>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPointer>
-#include <QRandomGenerator>
-#include <QTimer>
-
-#include <cstring>
-#include <deque>
 
 using namespace Qt::StringLiterals;
 
 namespace kraken::futures {
 namespace {
 
-constexpr qint64 MaxResponseBytes = 64 * 1024 * 1024;
-constexpr int MaxBackoffMs = 30'000;
 // Kraken's budget for /derivatives/api/v3: 500 cost units per 10 s, per key.
 constexpr int BudgetMax = 500;
 constexpr int BudgetDecayMilliPerSecond = 50'000;
@@ -53,38 +41,6 @@ int costOf(const QString &endpoint, const Params &params) {
     return 2;
 }
 
-// An order call's body, readable once: when a connection drops after the request went out,
-// Qt's HTTP stack silently rewinds the body and sends it again, which could place an order
-// twice. Refusing the rewind makes the reply fail instead (reported with outcomeUnknown).
-// The same guard as the Spot client's.
-class SendOnceBody : public QIODevice {
-public:
-    explicit SendOnceBody(QByteArray body)
-        : m_body(std::move(body)) {
-        open(QIODevice::ReadOnly);
-    }
-    qint64 size() const override { return m_body.size(); }
-    bool reset() override { return !m_consumed && QIODevice::reset(); }
-    bool seek(qint64 pos) override {
-        return (!m_consumed || pos >= this->pos()) && QIODevice::seek(pos);
-    }
-
-protected:
-    qint64 readData(char *data, qint64 maxSize) override {
-        const qint64 n = std::min(maxSize, m_body.size() - pos());
-        if (n <= 0)
-            return 0;
-        std::memcpy(data, m_body.constData() + pos(), size_t(n));
-        m_consumed = true;
-        return n;
-    }
-    qint64 writeData(const char *, qint64) override { return -1; }
-
-private:
-    QByteArray m_body;
-    bool m_consumed = false;
-};
-
 QString normaliseEndpoint(QString e) {
     e = e.trimmed();
     while (e.startsWith(u'/'))
@@ -94,42 +50,74 @@ QString normaliseEndpoint(QString e) {
 
 } // namespace
 
-struct FuturesRestClient::Job {
-    QPointer<FuturesReply> reply;
+// name: the endpoint relative to the API base ("sendorder", "trade/PF_XBTUSD/1m"); isPrivate:
+// authenticated; orderEntry: sendorder, editorder, cancelorder, cancelallorders, batchorder.
+struct FuturesRestClient::Job : HttpJob {
     QByteArray verb;
-    QString endpoint; // relative to the API base: "sendorder", "trade/PF_XBTUSD/1m"
     FuturesApi api = FuturesApi::Derivatives;
     Params params;
-    bool authenticated = false;
-    bool orderEntry = false;
     int cost = 2;
-    int attempt = 0;
-    bool nonceRetried = false;
-    bool userAborted = false;
-    QPointer<QNetworkReply> inFlight;
 };
 
-struct FuturesRestClient::Private {
+// Futures' side of the HTTP engine: Authent signing, the cost budgets, the Futures envelope and
+// its error codes.
+struct FuturesRestClient::Private final : HttpVenue {
+    FuturesRestClient *q;
     FuturesRestConfig config;
-    QNetworkAccessManager *nam = nullptr;
-    std::optional<Credentials> credentials;
-    std::unique_ptr<NonceSource> nonces;
     FuturesInstrumentRegistry instruments;
     MonotonicClock clock = steadyClock();
     RateCounter budget{BudgetMax, BudgetDecayMilliPerSecond};
     RateCounter historyBudget{HistoryMax, HistoryDecayMilliPerSecond};
-    // One private call on the wire at a time: each draws its nonce when sent, so Kraken sees
-    // the nonces in increasing order.
-    bool privateBusy = false;
-    std::deque<std::shared_ptr<Job>> privateWaiting;
+    HttpEngine engine;
+
+    Private(FuturesRestClient *client, FuturesRestConfig c)
+        : q(client)
+        , config(std::move(c))
+        , engine(client, this, HttpEngineConfig::from(config, futuresVenue(), lcFuturesRest)) {}
+
+    RateCounter &poolOf(const Job &job) {
+        return job.api == FuturesApi::History ? historyBudget : budget;
+    }
+    qint64 queueDelay(HttpJob &base, qint64 minDelayMs) override {
+        auto &job = static_cast<Job &>(base);
+        if (!job.isPrivate)
+            return minDelayMs;
+        return poolOf(job).reserve(job.cost, clock() + minDelayMs) + minDelayMs;
+    }
+    Result<PreparedRequest> prepare(HttpJob &base) override {
+        auto &job = static_cast<Job &>(base);
+        return q->prepare(job.verb, job.name, job.params, job.isPrivate, std::nullopt, job.api);
+    }
+    Error deliver(const std::shared_ptr<HttpJob> &base, const HttpOutcome &outcome) override {
+        auto &job = static_cast<Job &>(*base);
+        FuturesEnvelope env = interpretFuturesResponse(outcome, job.api == FuturesApi::Derivatives);
+        if (!env.error && job.reply)
+            static_cast<FuturesReply *>(job.reply.data())->finishWith(std::move(env.root));
+        return env.error;
+    }
+    bool isNonceRejection(const Error &e) const override {
+        const QString first = e.krakenErrors().value(0);
+        return first == u"nonceBelowThreshold"_s || first == u"nonceDuplicate"_s;
+    }
+    bool leavesOutcomeUnknown(const Error &e) const override {
+        const QString first = e.krakenErrors().value(0);
+        return first == u"Unavailable"_s || first == u"Server Error"_s;
+    }
+    void noteRateLimited(HttpJob &job) override {
+        if (job.isPrivate)
+            poolOf(static_cast<Job &>(job)).markFull(clock());
+    }
+    void reportThrottled(const QString &endpoint, qint64 delayMs) override {
+        Q_EMIT q->throttled(endpoint, delayMs);
+    }
+    void reportFailed(const QString &endpoint, const Error &error) override {
+        Q_EMIT q->callFailed(endpoint, error);
+    }
 };
 
 FuturesRestClient::FuturesRestClient(FuturesRestConfig config, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>()) {
-    d->config = std::move(config);
-    d->nam = new QNetworkAccessManager(this);
-}
+    , d(std::make_unique<Private>(this, std::move(config))) {}
 
 FuturesRestClient::~FuturesRestClient() = default;
 
@@ -138,21 +126,12 @@ const FuturesRestConfig &FuturesRestClient::config() const {
 }
 
 void FuturesRestClient::setCredentials(std::optional<Credentials> credentials) {
-    d->credentials = std::move(credentials);
-    d->nonces.reset();
-    if (d->credentials) {
-        QString file;
-        if (d->config.persistNonce)
-            file = d->config.nonceStateFile.isEmpty()
-                       ? NonceSource::defaultStateFile(d->credentials->apiKey())
-                       : d->config.nonceStateFile;
-        d->nonces = std::make_unique<NonceSource>(file);
-    }
+    d->engine.setCredentials(std::move(credentials));
     Q_EMIT credentialsChanged();
 }
 
 bool FuturesRestClient::hasCredentials() const {
-    return d->credentials.has_value();
+    return d->engine.credentials().has_value();
 }
 
 void FuturesRestClient::setInstruments(FuturesInstrumentRegistry instruments) {
@@ -194,20 +173,20 @@ Result<PreparedRequest> FuturesRestClient::prepare(const QByteArray &verbIn,
     if (!authenticated)
         return req;
 
-    if (!d->credentials)
+    if (!d->engine.credentials())
         return Error(Error::Category::Auth, u"no Futures API key: set KRAKEN_FUTURES_API_KEY and "
                                             u"KRAKEN_FUTURES_API_SECRET"_s);
-    const quint64 n = nonce ? *nonce : d->nonces->next();
+    const quint64 n = nonce ? *nonce : d->engine.nextNonce();
     const QByteArray nonceText = QByteArray::number(n);
     // The path as sent, percent-encoded like the wire, minus "/derivatives" (futuresAuthent
     // strips it).
     const QByteArray signedPath = url.path(QUrl::FullyEncoded).toLatin1();
     const auto authent =
-        futuresAuthent(postData, nonceText, signedPath, d->credentials->secretBase64());
+        futuresAuthent(postData, nonceText, signedPath, d->engine.credentials()->secretBase64());
     if (!authent)
         return Error(Error::Category::Auth,
                      u"the Futures API secret is not valid base64: copy it again from Kraken"_s);
-    req.headers.emplaceBack("APIKey", d->credentials->apiKey().toUtf8());
+    req.headers.emplaceBack("APIKey", d->engine.credentials()->apiKey().toUtf8());
     req.headers.emplaceBack("Nonce", nonceText);
     req.headers.emplaceBack("Authent", *authent);
     return req;
@@ -218,205 +197,25 @@ FuturesRestClient::makeJob(const QByteArray &verb, const QString &endpoint, cons
                            bool authenticated, FuturesApi api) {
     auto job = std::make_shared<Job>();
     job->verb = verb.isEmpty() ? QByteArray("GET") : verb;
-    job->endpoint = normaliseEndpoint(endpoint);
+    job->name = normaliseEndpoint(endpoint);
     job->api = api;
     job->params = params;
-    job->authenticated = authenticated;
-    job->orderEntry = api == FuturesApi::Derivatives && isOrderEntry(job->endpoint);
-    job->cost = costOf(job->endpoint, params);
+    job->isPrivate = authenticated;
+    job->orderEntry = api == FuturesApi::Derivatives && isOrderEntry(job->name);
+    job->cost = costOf(job->name, params);
     return job;
 }
 
 FuturesReply *FuturesRestClient::rejectLocally(const QString &endpoint, Error error) {
     auto *reply = new FuturesReply(endpoint, this);
-    connect(reply, &FuturesReply::finished, reply, &QObject::deleteLater);
-    Q_EMIT callFailed(endpoint, error);
-    reply->finishWith(std::move(error));
+    d->engine.rejectLocally(reply, endpoint, std::move(error));
     return reply;
 }
 
-FuturesReply *FuturesRestClient::start(std::shared_ptr<Job> job) {
-    auto *reply = new FuturesReply(job->endpoint, this);
-    job->reply = reply;
-    connect(reply, &FuturesReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &FuturesReply::aborted, this, [job] {
-        job->userAborted = true;
-        if (job->inFlight)
-            job->inFlight->abort();
-        else if (job->reply)
-            job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
-    });
-    schedule(job, 0);
+FuturesReply *FuturesRestClient::start(const std::shared_ptr<Job> &job) {
+    auto *reply = new FuturesReply(job->name, this);
+    d->engine.start(job, reply);
     return reply;
-}
-
-void FuturesRestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs) {
-    const qint64 now = d->clock();
-    qint64 delay = minDelayMs;
-    if (job->authenticated) {
-        RateCounter &pool = job->api == FuturesApi::History ? d->historyBudget : d->budget;
-        delay = std::max(delay, pool.reserve(job->cost, now + minDelayMs) + minDelayMs);
-    }
-    if (delay > 0) {
-        qCDebug(lcFuturesRest) << job->endpoint << "queued for" << delay << "ms";
-        Q_EMIT throttled(job->endpoint, delay);
-    }
-    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { send(job); });
-}
-
-void FuturesRestClient::releasePrivateSlot() {
-    d->privateBusy = false;
-    while (!d->privateWaiting.empty()) {
-        std::shared_ptr<Job> next = d->privateWaiting.front();
-        d->privateWaiting.pop_front();
-        if (next->reply && !next->reply->isFinished()) {
-            send(next);
-            return;
-        }
-    }
-}
-
-void FuturesRestClient::send(const std::shared_ptr<Job> &job) {
-    if (!job->reply || job->reply->isFinished())
-        return;
-    if (job->userAborted) {
-        job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
-        return;
-    }
-    if (job->authenticated) {
-        if (d->privateBusy) {
-            d->privateWaiting.push_back(job);
-            return;
-        }
-        d->privateBusy = true;
-    }
-    auto prepared =
-        prepare(job->verb, job->endpoint, job->params, job->authenticated, std::nullopt, job->api);
-    if (!prepared) {
-        Q_EMIT callFailed(job->endpoint, prepared.error());
-        job->reply->finishWith(prepared.error());
-        if (job->authenticated)
-            releasePrivateSlot();
-        return;
-    }
-    ++job->attempt;
-    job->reply->m_attempts = job->attempt;
-    QNetworkRequest request(prepared->url);
-    for (const auto &[name, value] : prepared->headers)
-        request.setRawHeader(name, value);
-    qCDebug(lcFuturesRest).noquote()
-        << prepared->verb << job->endpoint << "attempt" << job->attempt;
-
-    QNetworkReply *net = nullptr;
-    if (prepared->verb == "GET") {
-        net = d->nam->get(request);
-    } else if (job->orderEntry) {
-        auto *body = new SendOnceBody(prepared->body);
-        net = d->nam->sendCustomRequest(request, prepared->verb, body);
-        body->setParent(net);
-    } else {
-        net = d->nam->sendCustomRequest(request, prepared->verb, prepared->body);
-    }
-    job->inFlight = net;
-    auto timedOut = std::make_shared<bool>(false);
-    auto tooLarge = std::make_shared<bool>(false);
-    auto *timer = new QTimer(net);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, net, [net, timedOut] {
-        *timedOut = true;
-        net->abort();
-    });
-    timer->start(d->config.timeoutMs);
-    connect(net, &QNetworkReply::downloadProgress, net, [net, tooLarge](qint64 received, qint64) {
-        if (received > MaxResponseBytes) {
-            *tooLarge = true;
-            net->abort();
-        }
-    });
-    connect(net, &QNetworkReply::finished, this, [this, job, net, timedOut, tooLarge] {
-        net->deleteLater();
-        job->inFlight = nullptr;
-        if (job->authenticated)
-            releasePrivateSlot();
-        FuturesHttpOutcome o;
-        o.httpStatus = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        o.networkError = net->error();
-        o.networkErrorText = net->errorString();
-        o.contentType = net->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        o.body = net->isOpen() ? net->readAll() : QByteArray();
-        o.timedOut = *timedOut;
-        o.aborted = job->userAborted;
-        o.timeoutMs = d->config.timeoutMs;
-        if (*tooLarge) {
-            finishFailed(job, Error(Error::Category::Parse,
-                                    u"Kraken Futures' answer exceeded %1 MiB; refused"_s.arg(
-                                        MaxResponseBytes / (1024 * 1024))));
-            return;
-        }
-        handleFinished(job, o);
-    });
-}
-
-void FuturesRestClient::finishFailed(const std::shared_ptr<Job> &job, Error error) {
-    if (!job->reply)
-        return;
-    if (d->credentials) {
-        const Credentials creds = *d->credentials;
-        error.redactWith([&creds](const QString &text) { return redact(text, creds); });
-    }
-    qCInfo(lcFuturesRest).noquote() << job->endpoint << "failed:" << error.toString();
-    Q_EMIT callFailed(job->endpoint, error);
-    job->reply->finishWith(std::move(error));
-}
-
-void FuturesRestClient::handleFinished(const std::shared_ptr<Job> &job,
-                                       const FuturesHttpOutcome &outcome) {
-    if (!job->reply)
-        return;
-    FuturesEnvelope env = interpretFuturesResponse(outcome, job->api == FuturesApi::Derivatives);
-    if (!env.error) {
-        job->reply->finishWith(std::move(env.root));
-        return;
-    }
-    Error e = env.error;
-    const QString first = e.krakenErrors().value(0);
-    // A nonce rejection is definite (nothing was done): one more try with a fresh nonce.
-    if ((first == u"nonceBelowThreshold"_s || first == u"nonceDuplicate"_s) && !job->nonceRetried &&
-        !job->userAborted) {
-        job->nonceRetried = true;
-        schedule(job, 0);
-        return;
-    }
-    if (e.category() == Error::Category::RateLimited && job->authenticated)
-        (job->api == FuturesApi::History ? d->historyBudget : d->budget).markFull(d->clock());
-    if (job->orderEntry) {
-        // Only a failure that proves the request never arrived, or Kraken's explicit answer,
-        // is definite. Everything else may have placed or cancelled an order.
-        const bool unknown =
-            !job->userAborted &&
-            (outcome.timedOut ||
-             (e.category() == Error::Category::Network &&
-              !futuresNeverReachedServer(outcome.networkError)) ||
-             (e.category() == Error::Category::Http && outcome.httpStatus >= 500) ||
-             e.category() == Error::Category::Parse || first == u"Unavailable"_s ||
-             first == u"Server Error"_s);
-        e.setOutcomeUnknown(unknown ||
-                            (job->userAborted && outcome.httpStatus == 0 && job->attempt > 0));
-        finishFailed(job, e);
-        return;
-    }
-    const bool retryable =
-        !job->userAborted && (e.isTransient() || e.category() == Error::Category::RateLimited);
-    if (retryable && job->attempt <= d->config.maxRetries) {
-        const qint64 base = qint64(d->config.retryDelayMs) << std::min(job->attempt - 1, 10);
-        const double jitter = 0.5 + QRandomGenerator::global()->generateDouble();
-        const qint64 delay = std::min<qint64>(MaxBackoffMs, qint64(double(base) * jitter));
-        qCInfo(lcFuturesRest).noquote()
-            << job->endpoint << "retrying in" << delay << "ms after" << e.toString();
-        schedule(job, delay);
-        return;
-    }
-    finishFailed(job, e);
 }
 
 FuturesReply *FuturesRestClient::request(const QByteArray &verb, const QString &endpoint,

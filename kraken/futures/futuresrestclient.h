@@ -33,8 +33,6 @@
 
 namespace kraken::futures {
 
-struct FuturesHttpOutcome;
-
 struct FuturesRestConfig {
     // Any Kraken-Futures-compatible venue: production, the demo
     // (https://demo-futures.kraken.com/derivatives/api/v3) or the paper exchange.
@@ -126,13 +124,8 @@ private:
     std::shared_ptr<Job> makeJob(const QByteArray &verb, const QString &endpoint,
                                  const Params &params, bool authenticated,
                                  FuturesApi api = FuturesApi::Derivatives);
-    FuturesReply *start(std::shared_ptr<Job> job);
+    FuturesReply *start(const std::shared_ptr<Job> &job);
     FuturesReply *rejectLocally(const QString &endpoint, Error error);
-    void schedule(const std::shared_ptr<Job> &job, qint64 delayMs);
-    void send(const std::shared_ptr<Job> &job);
-    void handleFinished(const std::shared_ptr<Job> &job, const FuturesHttpOutcome &outcome);
-    void finishFailed(const std::shared_ptr<Job> &job, Error error);
-    void releasePrivateSlot();
 
     struct Private;
     std::unique_ptr<Private> d;

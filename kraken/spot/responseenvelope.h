@@ -1,25 +1,19 @@
 #pragma once
 
-// Interpreting one HTTP answer from Kraken's REST API: the single place where transport
-// outcome, HTTP status and body become either Kraken's `result` or an Error. Pure functions.
+// Interpreting one HTTP answer from Kraken's Spot REST API: transport outcome, HTTP status and
+// body become either Kraken's `result` or an Error. The shared part (timeout, HTTP status,
+// HTML pages, invalid JSON) is kraken::classifyHttpOutcome(); this reads Kraken's
+// {error, result} envelope in between. Pure functions.
 
-#include "kraken/core/error.h"
+#include "kraken/core/httpoutcome.h"
 
 #include <QJsonValue>
 #include <QStringList>
 
 namespace kraken::spot {
 
-struct HttpOutcome {
-    int httpStatus = 0;   // 0 when no HTTP answer arrived
-    int networkError = 0; // QNetworkReply::NetworkError
-    QString networkErrorText;
-    QByteArray contentType;
-    QByteArray body;
-    bool timedOut = false;
-    bool aborted = false;
-    int timeoutMs = 0;
-};
+using kraken::HttpOutcome;
+using kraken::neverReachedServer;
 
 struct Envelope {
     Error error;
@@ -29,8 +23,7 @@ struct Envelope {
 
 Envelope interpretResponse(const HttpOutcome &outcome);
 
-// True when the request can be known not to have reached Kraken (refused, unresolved host,
-// TLS handshake failure): only then is an order call's failure a definite one.
-bool neverReachedServer(int networkError);
+// How messages name Spot: "Kraken".
+const HttpVenueText &spotVenue();
 
 } // namespace kraken::spot

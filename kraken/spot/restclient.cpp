@@ -1,6 +1,6 @@
 #include "restclient.h"
 
-#include "kraken/core/noncesource.h"
+#include "kraken/core/httpengine.h"
 #include "kraken/core/ratecounter.h"
 #include "kraken/core/signing.h"
 #include "kraken/core/tradingratelimiter.h"
@@ -8,27 +8,15 @@
 #include "responseenvelope.h"
 #include "restparsers.h"
 
-#include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPointer>
-#include <QRandomGenerator>
-#include <QTimer>
 #include <QUrlQuery>
-
-#include <cstring>
-#include <deque>
 
 using namespace Qt::StringLiterals;
 
 namespace kraken::spot {
 namespace {
-
-constexpr qint64 MaxResponseBytes = 64 * 1024 * 1024;
-constexpr int MaxBackoffMs = 30'000;
 
 // "/0/public/Time", "0/public/Time", "public/Time" -> "/0/public/Time".
 std::optional<QString> normalisePath(QString path) {
@@ -47,56 +35,17 @@ QString methodOf(const QString &normalisedPath) {
     return normalisedPath.section(u'/', -1);
 }
 
-// An order call's body, readable once. When a connection drops after the request went out,
-// Qt's HTTP stack silently rewinds the body and sends the request again; for an order that
-// can place it twice. Refusing the rewind makes the reply fail (ContentReSendError) instead,
-// which the client reports with outcomeUnknown. (Not a QBuffer: Qt reads those directly.)
-class SendOnceBody : public QIODevice {
-public:
-    explicit SendOnceBody(QByteArray body)
-        : m_body(std::move(body)) {
-        open(QIODevice::ReadOnly);
-    }
-    qint64 size() const override { return m_body.size(); }
-    bool reset() override { return !m_consumed && QIODevice::reset(); }
-    bool seek(qint64 pos) override {
-        return (!m_consumed || pos >= this->pos()) && QIODevice::seek(pos);
-    }
-
-protected:
-    qint64 readData(char *data, qint64 maxSize) override {
-        const qint64 n = std::min(maxSize, m_body.size() - pos());
-        if (n <= 0)
-            return 0;
-        std::memcpy(data, m_body.constData() + pos(), size_t(n));
-        m_consumed = true;
-        return n;
-    }
-    qint64 writeData(const char *, qint64) override { return -1; }
-
-private:
-    QByteArray m_body;
-    bool m_consumed = false;
-};
-
 } // namespace
 
-struct RestClient::Job {
-    QPointer<RestReply> reply;
+// name: Kraken's method ("Balance"); orderEntry: a trading method (AddOrder, Cancel*, ...).
+struct RestClient::Job : HttpJob {
     QByteArray verb;
     QString path;
-    QString method;
-    bool isPrivate = false;
     Params params;
     QByteArray jsonBody;
-    bool trading = false;
     QList<std::pair<QString, int>> tradingCosts; // pair -> cost, booked before each attempt
     QString orderId;                             // for amend/cancel bookkeeping
     QString pair;                                // canonical pair of an order call
-    int attempt = 0;
-    bool nonceRetried = false;
-    bool userAborted = false;
-    QPointer<QNetworkReply> inFlight;
     // All-pages state.
     QString pageListKey;
     bool allPages = false;
@@ -105,34 +54,59 @@ struct RestClient::Job {
     int pages = 0;
 };
 
-struct RestClient::Private {
+// Spot's side of the HTTP engine: API-Sign, the REST and trading counters, the {error, result}
+// envelope with its paging, and Kraken's Spot error codes.
+struct RestClient::Private final : HttpVenue {
+    RestClient *q;
     RestClientConfig config;
-    QNetworkAccessManager *nam = nullptr;
-    std::optional<Credentials> credentials;
-    std::unique_ptr<NonceSource> nonces;
     MonotonicClock clock = steadyClock();
     RateCounter restCounter;
     RateCounter publicCounter{15, 1000};
     TradingRateLimiter trading;
     InstrumentRegistry instruments;
-    // Private calls go out one at a time: each draws its nonce when sent, so Kraken receives
-    // nonces in increasing order (parallel connections could deliver them out of order, and
-    // a strict nonce window rejects that).
-    bool privateBusy = false;
-    std::deque<std::shared_ptr<Job>> privateWaiting;
+    HttpEngine engine;
 
-    explicit Private(RestClientConfig c)
-        : config(std::move(c))
+    Private(RestClient *client, RestClientConfig c)
+        : q(client)
+        , config(std::move(c))
         , restCounter(restLimits(config.tier).maxCounter,
                       restLimits(config.tier).decayMilliPerSecond)
-        , trading(config.tier) {}
+        , trading(config.tier)
+        , engine(client, this, HttpEngineConfig::from(config, spotVenue(), lcRest)) {}
+
+    qint64 queueDelay(HttpJob &base, qint64 minDelayMs) override;
+    Result<PreparedRequest> prepare(HttpJob &base) override {
+        auto &job = static_cast<Job &>(base);
+        return q->prepare(job.verb, job.path, job.params, std::nullopt, job.jsonBody);
+    }
+    Error deliver(const std::shared_ptr<HttpJob> &base, const HttpOutcome &outcome) override;
+    bool isNonceRejection(const Error &e) const override {
+        return e.krakenErrors().value(0).startsWith(u"EAPI:Invalid nonce"_s);
+    }
+    bool leavesOutcomeUnknown(const Error &e) const override {
+        const QString first = e.krakenErrors().value(0);
+        return first.startsWith(u"EService:Busy"_s) ||
+               first.startsWith(u"EGeneral:Internal error"_s) ||
+               first.startsWith(u"EService:Unavailable"_s);
+    }
+    void noteRateLimited(HttpJob &job) override {
+        if (job.isPrivate && !job.orderEntry)
+            restCounter.markFull(clock());
+    }
+    void reportThrottled(const QString &method, qint64 delayMs) override {
+        Q_EMIT q->throttled(method, delayMs);
+    }
+    void reportFailed(const QString &method, const Error &error) override {
+        Q_EMIT q->callFailed(method, error);
+    }
+    // Reads the next page into the job; true when another page is to be fetched.
+    bool collectPage(Job &job, Envelope &env);
+    void noteTradingSuccess(const Job &job, const QJsonValue &result);
 };
 
 RestClient::RestClient(RestClientConfig config, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<Private>(std::move(config))) {
-    d->nam = new QNetworkAccessManager(this);
-}
+    , d(std::make_unique<Private>(this, std::move(config))) {}
 
 RestClient::~RestClient() = default;
 
@@ -141,21 +115,12 @@ const RestClientConfig &RestClient::config() const {
 }
 
 void RestClient::setCredentials(std::optional<Credentials> credentials) {
-    d->credentials = std::move(credentials);
-    d->nonces.reset();
-    if (d->credentials) {
-        QString file;
-        if (d->config.persistNonce)
-            file = d->config.nonceStateFile.isEmpty()
-                       ? NonceSource::defaultStateFile(d->credentials->apiKey())
-                       : d->config.nonceStateFile;
-        d->nonces = std::make_unique<NonceSource>(file);
-    }
+    d->engine.setCredentials(std::move(credentials));
     Q_EMIT credentialsChanged();
 }
 
 bool RestClient::hasCredentials() const {
-    return d->credentials.has_value();
+    return d->engine.credentials().has_value();
 }
 
 void RestClient::setInstruments(InstrumentRegistry instruments) {
@@ -218,10 +183,10 @@ Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QStr
 
     if (req.verb != "POST")
         return Error(Error::Category::InvalidInput, u"Kraken's private endpoints take POST only"_s);
-    if (!d->credentials)
+    if (!d->engine.credentials())
         return Error(Error::Category::Auth,
                      u"no API key: set KRAKEN_SPOT_API_KEY and KRAKEN_SPOT_API_SECRET"_s);
-    const quint64 n = nonce ? *nonce : d->nonces->next();
+    const quint64 n = nonce ? *nonce : d->engine.nextNonce();
     const QByteArray nonceText = QByteArray::number(n);
     if (!jsonBody.isEmpty()) {
         const QByteArray text = jsonBody.trimmed();
@@ -237,11 +202,11 @@ Result<PreparedRequest> RestClient::prepare(const QByteArray &verbIn, const QStr
         req.headers.emplaceBack("Content-Type", "application/x-www-form-urlencoded");
     }
     const auto sign =
-        spotApiSign(path->toUtf8(), nonceText, req.body, d->credentials->secretBase64());
+        spotApiSign(path->toUtf8(), nonceText, req.body, d->engine.credentials()->secretBase64());
     if (!sign)
         return Error(Error::Category::Auth,
                      u"the API secret is not valid base64: copy it again from Kraken"_s);
-    req.headers.emplaceBack("API-Key", d->credentials->apiKey().toUtf8());
+    req.headers.emplaceBack("API-Key", d->engine.credentials()->apiKey().toUtf8());
     req.headers.emplaceBack("API-Sign", *sign);
     req.url = url;
     return req;
@@ -253,271 +218,117 @@ std::shared_ptr<RestClient::Job> RestClient::makeJob(const QByteArray &verb, con
     auto job = std::make_shared<Job>();
     job->verb = verb;
     job->path = normalisePath(path).value_or(path);
-    job->method = methodOf(job->path);
+    job->name = methodOf(job->path);
     job->isPrivate = job->path.startsWith(u"/0/private/"_s);
     job->params = params;
     job->jsonBody = jsonBody;
-    job->trading = job->isPrivate && isTradingMethod(job->method);
+    job->orderEntry = job->isPrivate && isTradingMethod(job->name);
     return job;
 }
 
 RestReply *RestClient::rejectLocally(const QString &method, Error error) {
     auto *reply = new RestReply(method, this);
-    connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
-    Q_EMIT callFailed(method, error);
-    reply->finishWith(std::move(error));
+    d->engine.rejectLocally(reply, method, std::move(error));
     return reply;
 }
 
-RestReply *RestClient::start(std::shared_ptr<Job> job) {
-    auto *reply = new RestReply(job->method, this);
-    job->reply = reply;
-    connect(reply, &RestReply::finished, reply, &QObject::deleteLater);
-    connect(reply, &RestReply::aborted, this, [this, job] {
-        job->userAborted = true;
-        if (job->inFlight)
-            job->inFlight->abort();
-        else if (job->reply)
-            job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
-    });
-    schedule(job, 0);
+RestReply *RestClient::start(const std::shared_ptr<Job> &job) {
+    auto *reply = new RestReply(job->name, this);
+    d->engine.start(job, reply);
     return reply;
 }
 
-void RestClient::schedule(const std::shared_ptr<Job> &job, qint64 minDelayMs) {
-    const qint64 now = d->clock();
-    qint64 delay = 0;
-    if (job->trading) {
-        for (const auto &[pair, cost] : job->tradingCosts) {
-            delay = std::max<qint64>(delay, d->trading.reserveCost(pair, cost));
-            Q_EMIT tradingCounterChanged(pair, d->trading.counter(pair), d->trading.maxCounter());
+qint64 RestClient::Private::queueDelay(HttpJob &base, qint64 minDelayMs) {
+    auto &job = static_cast<Job &>(base);
+    const qint64 now = clock();
+    if (job.orderEntry) {
+        qint64 delay = 0;
+        for (const auto &[pair, cost] : job.tradingCosts) {
+            delay = std::max<qint64>(delay, trading.reserveCost(pair, cost));
+            Q_EMIT q->tradingCounterChanged(pair, trading.counter(pair), trading.maxCounter());
         }
-    } else if (job->isPrivate) {
-        delay = d->restCounter.reserve(restCallCost(job->method), now + minDelayMs) + minDelayMs;
-        Q_EMIT rateCounterChanged(d->restCounter.value(now), d->restCounter.maxCounter());
-    } else if (d->config.limitPublicCalls) {
-        delay = d->publicCounter.reserve(1, now + minDelayMs) + minDelayMs;
-    } else {
-        delay = minDelayMs;
+        return delay;
     }
-    delay = std::max(delay, minDelayMs);
-    if (delay > 0) {
-        qCDebug(lcRest) << job->method << "queued for" << delay << "ms";
-        Q_EMIT throttled(job->method, delay);
+    if (job.isPrivate) {
+        const qint64 delay = restCounter.reserve(restCallCost(job.name), now + minDelayMs);
+        Q_EMIT q->rateCounterChanged(restCounter.value(now), restCounter.maxCounter());
+        return delay + minDelayMs;
     }
-    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { send(job); });
+    if (config.limitPublicCalls)
+        return publicCounter.reserve(1, now + minDelayMs) + minDelayMs;
+    return minDelayMs;
 }
 
-void RestClient::releasePrivateSlot() {
-    d->privateBusy = false;
-    while (!d->privateWaiting.empty()) {
-        std::shared_ptr<Job> next = d->privateWaiting.front();
-        d->privateWaiting.pop_front();
-        if (next->reply && !next->reply->isFinished()) {
-            send(next);
-            return;
-        }
-    }
-}
-
-void RestClient::send(const std::shared_ptr<Job> &job) {
-    if (!job->reply || job->reply->isFinished())
-        return;
-    if (job->userAborted) {
-        job->reply->finishWith(Error(Error::Category::Network, u"the request was cancelled"_s));
-        return;
-    }
-    if (job->isPrivate) {
-        if (d->privateBusy) {
-            d->privateWaiting.push_back(job);
-            return;
-        }
-        d->privateBusy = true;
-    }
-    auto prepared = prepare(job->verb, job->path, job->params, std::nullopt, job->jsonBody);
-    if (!prepared) {
-        Q_EMIT callFailed(job->method, prepared.error());
-        job->reply->finishWith(prepared.error());
-        if (job->isPrivate)
-            releasePrivateSlot();
-        return;
-    }
-    ++job->attempt;
-    job->reply->m_attempts = job->attempt;
-    QNetworkRequest request(prepared->url);
-    for (const auto &[name, value] : prepared->headers)
-        request.setRawHeader(name, value);
-    qCDebug(lcRest).noquote() << prepared->verb << job->path << "attempt" << job->attempt;
-
-    QNetworkReply *net = nullptr;
-    if (prepared->verb == "GET") {
-        net = d->nam->get(request);
-    } else if (job->trading) {
-        auto *body = new SendOnceBody(prepared->body);
-        net = d->nam->post(request, body);
-        body->setParent(net);
-    } else {
-        net = d->nam->post(request, prepared->body);
-    }
-    job->inFlight = net;
-    auto timedOut = std::make_shared<bool>(false);
-    auto tooLarge = std::make_shared<bool>(false);
-    auto *timer = new QTimer(net);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, net, [net, timedOut] {
-        *timedOut = true;
-        net->abort();
-    });
-    timer->start(d->config.timeoutMs);
-    connect(net, &QNetworkReply::downloadProgress, net, [net, tooLarge](qint64 received, qint64) {
-        if (received > MaxResponseBytes) {
-            *tooLarge = true;
-            net->abort();
-        }
-    });
-    connect(net, &QNetworkReply::finished, this, [this, job, net, timedOut, tooLarge] {
-        net->deleteLater();
-        job->inFlight = nullptr;
-        if (job->isPrivate)
-            releasePrivateSlot();
-        HttpOutcome o;
-        o.httpStatus = net->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        o.networkError = net->error();
-        o.networkErrorText = net->errorString();
-        o.contentType = net->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-        o.body = net->isOpen() ? net->readAll() : QByteArray(); // closed after abort()
-        o.timedOut = *timedOut;
-        o.aborted = job->userAborted;
-        o.timeoutMs = d->config.timeoutMs;
-        if (*tooLarge) {
-            finishFailed(job, Error(Error::Category::Parse,
-                                    u"Kraken's answer exceeded %1 MiB; refused"_s.arg(
-                                        MaxResponseBytes / (1024 * 1024))));
-            return;
-        }
-        handleFinished(job, o);
-    });
-}
-
-void RestClient::finishFailed(const std::shared_ptr<Job> &job, Error error) {
-    if (!job->reply)
-        return;
-    if (d->credentials) {
-        const Credentials creds = *d->credentials;
-        error.redactWith([&creds](const QString &text) { return redact(text, creds); });
-    }
-    qCInfo(lcRest).noquote() << job->method << "failed:" << error.toString();
-    Q_EMIT callFailed(job->method, error);
-    job->reply->finishWith(std::move(error));
-}
-
-void RestClient::handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome) {
-    if (!job->reply)
-        return;
+Error RestClient::Private::deliver(const std::shared_ptr<HttpJob> &base,
+                                   const HttpOutcome &outcome) {
+    auto &job = static_cast<Job &>(*base);
     Envelope env = interpretResponse(outcome);
-    if (env.error) {
-        Error e = env.error;
-        // Before anything logs it (the retry line below), not only in finishFailed().
-        if (d->credentials) {
-            const Credentials creds = *d->credentials;
-            e.redactWith([&creds](const QString &text) { return redact(text, creds); });
-        }
-        const QString first = e.krakenErrors().value(0);
-        // A nonce rejection is definite (nothing was executed): one retry with a new nonce.
-        if (first.startsWith(u"EAPI:Invalid nonce"_s) && !job->nonceRetried) {
-            job->nonceRetried = true;
-            schedule(job, 0);
-            return;
-        }
-        if (e.category() == Error::Category::RateLimited && job->isPrivate && !job->trading)
-            d->restCounter.markFull(d->clock());
-        if (job->trading) {
-            // Only a failure that proves the request never arrived, or Kraken's explicit
-            // rejection, is definite. Everything else may have placed or cancelled an order.
-            const bool unknown =
-                outcome.timedOut ||
-                (e.category() == Error::Category::Network &&
-                 !neverReachedServer(outcome.networkError)) ||
-                (e.category() == Error::Category::Http && outcome.httpStatus >= 500) ||
-                (e.category() == Error::Category::Parse) || first.startsWith(u"EService:Busy"_s) ||
-                first.startsWith(u"EGeneral:Internal error"_s) ||
-                first.startsWith(u"EService:Unavailable"_s);
-            e.setOutcomeUnknown(unknown);
-            finishFailed(job, e);
-            return;
-        }
-        const bool retryable =
-            !job->userAborted && (e.isTransient() || e.category() == Error::Category::RateLimited);
-        if (retryable && job->attempt <= d->config.maxRetries) {
-            const qint64 base = qint64(d->config.retryDelayMs) << std::min(job->attempt - 1, 10);
-            const double jitter = 0.5 + QRandomGenerator::global()->generateDouble();
-            const qint64 delay = std::min<qint64>(MaxBackoffMs, qint64(double(base) * jitter));
-            qCInfo(lcRest).noquote()
-                << job->method << "retrying in" << delay << "ms after" << e.toString();
-            schedule(job, delay);
-            return;
-        }
-        finishFailed(job, e);
-        return;
+    if (env.error)
+        return env.error;
+    if (job.allPages && collectPage(job, env)) {
+        job.attempt = 0;
+        engine.schedule(base, 0);
+        return {};
     }
-
-    if (job->allPages) {
-        const QJsonObject page = env.result.toObject();
-        const QJsonObject rows = page.value(job->pageListKey).toObject();
-        const qint64 total = page.value(u"count"_s).toInteger(-1);
-        const qsizetype before = job->accumulated.size();
-        for (auto it = rows.begin(); it != rows.end(); ++it)
-            job->accumulated.insert(it.key(), it.value());
-        job->fetchedRows += rows.size();
-        ++job->pages;
-        // The next page starts after this one, which started at the caller's ofs or ours.
-        qint64 offset = 0;
-        for (const auto &[key, value] : std::as_const(job->params)) {
-            if (key == u"ofs"_s)
-                offset = value.toLongLong();
-        }
-        offset += rows.size();
-        // Without a count (Ledgers' without_count) read on until a page brings nothing new.
-        const bool done =
-            rows.isEmpty() || (total >= 0 && offset >= total) || job->accumulated.size() == before;
-        if (!done && job->pages < d->config.maxPages) {
-            Params next = job->params;
-            next.removeIf([](const auto &p) { return p.first == u"ofs"_s; });
-            next.append({u"ofs"_s, QString::number(offset)});
-            job->params = next;
-            job->attempt = 0;
-            schedule(job, 0);
-            return;
-        }
-        if (!done)
-            env.warnings.append(u"WGeneral:stopped after %1 pages"_s.arg(job->pages));
-        QJsonObject merged;
-        merged.insert(job->pageListKey, job->accumulated);
-        merged.insert(u"count"_s, total < 0 ? job->accumulated.size() : total);
-        env.result = merged;
-    }
-    if (job->trading)
-        noteTradingSuccess(*job, env.result);
-    job->reply->finishWith(env.result, env.warnings);
+    if (job.orderEntry)
+        noteTradingSuccess(job, env.result);
+    if (job.reply)
+        static_cast<RestReply *>(job.reply.data())->finishWith(env.result, env.warnings);
+    return {};
 }
 
-void RestClient::noteTradingSuccess(const Job &job, const QJsonValue &result) {
+bool RestClient::Private::collectPage(Job &job, Envelope &env) {
+    const QJsonObject page = env.result.toObject();
+    const QJsonObject rows = page.value(job.pageListKey).toObject();
+    const qint64 total = page.value(u"count"_s).toInteger(-1);
+    const qsizetype before = job.accumulated.size();
+    for (auto it = rows.begin(); it != rows.end(); ++it)
+        job.accumulated.insert(it.key(), it.value());
+    job.fetchedRows += rows.size();
+    ++job.pages;
+    // The next page starts after this one, which started at the caller's ofs or ours.
+    qint64 offset = 0;
+    for (const auto &[key, value] : std::as_const(job.params)) {
+        if (key == u"ofs"_s)
+            offset = value.toLongLong();
+    }
+    offset += rows.size();
+    // Without a count (Ledgers' without_count) read on until a page brings nothing new.
+    const bool done =
+        rows.isEmpty() || (total >= 0 && offset >= total) || job.accumulated.size() == before;
+    if (!done && job.pages < config.maxPages) {
+        Params next = job.params;
+        next.removeIf([](const auto &p) { return p.first == u"ofs"_s; });
+        next.append({u"ofs"_s, QString::number(offset)});
+        job.params = next;
+        return true;
+    }
+    if (!done)
+        env.warnings.append(u"WGeneral:stopped after %1 pages"_s.arg(job.pages));
+    QJsonObject merged;
+    merged.insert(job.pageListKey, job.accumulated);
+    merged.insert(u"count"_s, total < 0 ? job.accumulated.size() : total);
+    env.result = merged;
+    return false;
+}
+
+void RestClient::Private::noteTradingSuccess(const Job &job, const QJsonValue &result) {
     const QJsonObject o = result.toObject();
-    if (job.method == u"AddOrder"_s) {
+    if (job.name == u"AddOrder"_s) {
         for (const QJsonValue &t : o.value(u"txid"_s).toArray())
-            d->trading.noteOrderPlaced(t.toString(), job.pair);
+            trading.noteOrderPlaced(t.toString(), job.pair);
         if (!job.orderId.isEmpty())
-            d->trading.noteOrderPlaced(job.orderId, job.pair); // its cl_ord_id
-    } else if (job.method == u"AddOrderBatch"_s) {
+            trading.noteOrderPlaced(job.orderId, job.pair); // its cl_ord_id
+    } else if (job.name == u"AddOrderBatch"_s) {
         for (const QJsonValue &e : o.value(u"orders"_s).toArray())
-            d->trading.noteOrderPlaced(e.toObject().value(u"txid"_s).toString(), job.pair);
-    } else if (job.method == u"AmendOrder"_s) {
-        d->trading.noteOrderAmended(job.orderId);
-    } else if (job.method == u"EditOrder"_s) {
-        d->trading.noteOrderClosed(job.orderId);
-        d->trading.noteOrderPlaced(o.value(u"txid"_s).toString(), job.pair);
-    } else if (job.method == u"CancelOrder"_s) {
-        d->trading.noteOrderClosed(job.orderId);
+            trading.noteOrderPlaced(e.toObject().value(u"txid"_s).toString(), job.pair);
+    } else if (job.name == u"AmendOrder"_s) {
+        trading.noteOrderAmended(job.orderId);
+    } else if (job.name == u"EditOrder"_s) {
+        trading.noteOrderClosed(job.orderId);
+        trading.noteOrderPlaced(o.value(u"txid"_s).toString(), job.pair);
+    } else if (job.name == u"CancelOrder"_s) {
+        trading.noteOrderClosed(job.orderId);
     }
 }
 
@@ -663,7 +474,7 @@ Call<AddOrderResult> RestClient::addOrder(const OrderRequest &order) {
     job->orderId = order.clOrdId;
     job->tradingCosts = {{job->pair, tradingCost(TradingAction::Add, 0)}};
     if (const QString why = order.validationError(); !why.isEmpty()) {
-        return {rejectLocally(job->method, invalidOrder(why)), parse::addOrder};
+        return {rejectLocally(job->name, invalidOrder(why)), parse::addOrder};
     }
     return {start(job), parse::addOrder};
 }
@@ -692,7 +503,7 @@ Call<QList<BatchOrderEntry>> RestClient::addOrderBatch(const QString &pair,
     job->pair = canonicalPair(pair);
     job->tradingCosts = {{job->pair, batchAddCost(int(orders.size()))}};
     if (!why.isEmpty()) {
-        return {rejectLocally(job->method, invalidOrder(why)), parse::addOrderBatch};
+        return {rejectLocally(job->name, invalidOrder(why)), parse::addOrderBatch};
     }
     return {start(job), parse::addOrderBatch};
 }

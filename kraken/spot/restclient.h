@@ -34,8 +34,6 @@ class QNetworkAccessManager;
 
 namespace kraken::spot {
 
-struct HttpOutcome;
-
 struct RestClientConfig {
     QUrl baseUrl = QUrl(QStringLiteral("https://api.kraken.com"));
     int timeoutMs = 30'000; // per attempt
@@ -152,18 +150,12 @@ Q_SIGNALS:
 
 private:
     struct Job;
-    RestReply *start(std::shared_ptr<Job> job);
+    RestReply *start(const std::shared_ptr<Job> &job);
     // A reply that fails at once, without touching the network (local validation).
     RestReply *rejectLocally(const QString &method, Error error);
-    void schedule(const std::shared_ptr<Job> &job, qint64 delayMs);
-    void send(const std::shared_ptr<Job> &job);
-    void handleFinished(const std::shared_ptr<Job> &job, const HttpOutcome &outcome);
-    void finishFailed(const std::shared_ptr<Job> &job, Error error);
-    void releasePrivateSlot();
     std::shared_ptr<Job> makeJob(const QByteArray &verb, const QString &path, const Params &params,
                                  const QByteArray &jsonBody = {});
     QString canonicalPair(const QString &pair) const;
-    void noteTradingSuccess(const Job &job, const QJsonValue &result);
 
     struct Private;
     std::unique_ptr<Private> d;
