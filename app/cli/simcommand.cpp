@@ -195,6 +195,7 @@ int runSimCommand(const QStringList &arguments) {
     printLine(u"KRAKEN_SPOT_API_KEY="_s + account.apiKey);
     printLine(u"KRAKEN_SPOT_API_SECRET="_s + account.secret);
     printLine(u"KRAKEN_FUTURES_URL="_s + exchange.futuresRestUrl().toString());
+    printLine(u"KRAKEN_FUTURES_WS_URL="_s + exchange.futuresWsUrl().toString());
     printLine(u"KRAKEN_FUTURES_API_KEY="_s + account.futuresApiKey);
     printLine(u"KRAKEN_FUTURES_API_SECRET="_s + account.futuresSecret);
 

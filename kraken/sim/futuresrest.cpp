@@ -4,15 +4,19 @@
 #include "futuresengine.h"
 #include "kraken/core/signing.h"
 #include "logging.h"
+#include "marketsim.h"
 #include "simjson.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimeZone>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -21,6 +25,7 @@ namespace kraken::sim {
 namespace {
 
 constexpr auto Prefix = "/derivatives/api/v3/";
+constexpr auto ChartsPrefix = "/api/charts/v1";
 
 QByteArray header(const QHttpServerRequest &request, QByteArrayView name) {
     const auto headers = request.headers();
@@ -202,6 +207,62 @@ std::optional<Decimal> decimalOf(const QString &text) {
     return Decimal::fromString(text);
 }
 
+// ---- charts
+
+// The charts API's resolutions in minutes (12h has no Spot OHLC interval of its own).
+int resolutionMinutes(const QString &r) {
+    static const QHash<QString, int> map{{u"1m"_s, 1},    {u"5m"_s, 5},    {u"15m"_s, 15},
+                                         {u"30m"_s, 30},  {u"1h"_s, 60},   {u"4h"_s, 240},
+                                         {u"12h"_s, 720}, {u"1d"_s, 1440}, {u"1w"_s, 10080}};
+    return map.value(r, 0);
+}
+
+// Bars of a longer interval from consecutive bars of a shorter one, aligned like the market's
+// own bars (epoch multiples of the interval).
+std::vector<OhlcBar> mergeBars(const std::vector<OhlcBar> &in, int minutes) {
+    std::vector<OhlcBar> out;
+    const qint64 len = qint64(minutes) * 60;
+    for (const OhlcBar &b : in) {
+        const qint64 t = b.begin.toSecsSinceEpoch();
+        const qint64 begin = t - ((t % len) + len) % len;
+        if (out.empty() || out.back().begin.toSecsSinceEpoch() != begin) {
+            OhlcBar m = b;
+            m.begin = QDateTime::fromSecsSinceEpoch(begin, Qt::UTC);
+            m.intervalMinutes = minutes;
+            out.push_back(m);
+            continue;
+        }
+        OhlcBar &m = out.back();
+        m.high = std::max(m.high, b.high);
+        m.low = std::min(m.low, b.low);
+        m.close = b.close;
+        m.volume = m.volume.plus(b.volume).value_or(m.volume);
+        m.trades += b.trades;
+    }
+    return out;
+}
+
+std::vector<OhlcBar> barsOf(const MarketSim &m, int minutes) {
+    if (minutes == 720)
+        return mergeBars(m.bars(240), 720);
+    return m.bars(minutes);
+}
+
+FuturesHttpAnswer chartsError(int status, const QString &message) {
+    JsonWriter w;
+    w.beginObject().key("error").value(message).endObject();
+    return {status, w.take(), false};
+}
+
+FuturesHttpAnswer jsonStrings(const QStringList &list) {
+    JsonWriter w;
+    w.beginArray();
+    for (const QString &s : list)
+        w.value(s);
+    w.endArray();
+    return {200, w.take(), false};
+}
+
 } // namespace
 
 struct FuturesRest::Call {
@@ -225,10 +286,125 @@ QString FuturesRest::prefix() {
     return u"/derivatives/api/v3"_s;
 }
 
+QString FuturesRest::chartsPrefix() {
+    return QString::fromLatin1(ChartsPrefix);
+}
+
+void FuturesRest::setSpotLookup(std::function<MarketSim *(const QString &)> lookup) {
+    m_spot = std::move(lookup);
+}
+
+// GET /api/charts/v1/{tick_type}/{symbol}/{resolution}?from=&to=&count= (epoch seconds):
+// {"candles":[{"time":ms,"open":"..","high":"..","low":"..","close":"..","volume":n}],
+//  "more_candles":bool}, prices as strings and volume a number, as Kraken's spec writes them.
+FuturesHttpAnswer FuturesRest::charts(const QHttpServerRequest &request) {
+    const QString rest = request.url().path().mid(qsizetype(qstrlen(ChartsPrefix)));
+    const QStringList parts = rest.split(u'/', Qt::SkipEmptyParts);
+    static const QStringList tickTypes{u"spot"_s, u"mark"_s, u"trade"_s};
+    if (parts.isEmpty())
+        return jsonStrings(tickTypes);
+    if (!tickTypes.contains(parts.at(0)) || parts.size() > 3)
+        return chartsError(404, u"Not Found"_s);
+    const QString tickType = parts.at(0);
+    if (parts.size() == 1) {
+        QStringList symbols;
+        for (const SimFuturesInstrument &f : m_engine->config().futures)
+            symbols.append(f.symbol);
+        return jsonStrings(symbols);
+    }
+    const SimFuturesInstrument *f = m_engine->instrument(parts.at(1));
+    MarketSim *own = m_engine->market(parts.at(1));
+    if (!f || !own)
+        return chartsError(404, u"Not Found"_s);
+    if (parts.size() == 2)
+        return jsonStrings(
+            {u"1m"_s, u"5m"_s, u"15m"_s, u"30m"_s, u"1h"_s, u"4h"_s, u"12h"_s, u"1d"_s, u"1w"_s});
+    const int minutes = resolutionMinutes(parts.at(2));
+    if (minutes == 0)
+        return chartsError(404, u"Not Found"_s);
+
+    const QUrlQuery query(request.url());
+    auto seconds = [&query](const QString &name, std::optional<qint64> &out) {
+        if (!query.hasQueryItem(name))
+            return true;
+        bool ok = false;
+        const double v = query.queryItemValue(name).toDouble(&ok); // the spec allows fractions
+        if (!ok || v < 0 || v > 1e11)
+            return false;
+        out = qint64(v);
+        return true;
+    };
+    std::optional<qint64> from, to, count;
+    if (!seconds(u"from"_s, from) || !seconds(u"to"_s, to) || !seconds(u"count"_s, count))
+        return chartsError(400, u"Bad Request"_s);
+
+    // trade: the contract's own prints; spot: the index's Spot market (the contract's own
+    // book when it has none, as the engine's index does); mark: that index shifted by the
+    // premium as it stands now (the engine keeps no mark history).
+    MarketSim *source = own;
+    std::optional<Decimal> shift;
+    if (tickType != u"trade"_s) {
+        if (MarketSim *spot = m_spot ? m_spot(f->indexSpotSymbol) : nullptr)
+            source = spot;
+        if (tickType == u"mark"_s) {
+            const auto mark = m_engine->markPrice(f->symbol);
+            const auto index = m_engine->indexPrice(f->symbol);
+            if (mark && index)
+                shift = mark->minus(*index);
+        }
+    }
+    const int pp = f->pricePrecision;
+    auto price = [&](const Decimal &d) {
+        const Decimal v = shift ? d.plus(*shift).value_or(d) : d;
+        return v.rescaled(pp).value_or(v);
+    };
+
+    std::vector<OhlcBar> bars = barsOf(*source, minutes);
+    std::vector<const OhlcBar *> inRange;
+    for (const OhlcBar &b : bars) {
+        const qint64 t = b.begin.toSecsSinceEpoch();
+        if ((!from || t >= *from) && (!to || t <= *to))
+            inRange.push_back(&b);
+    }
+    const std::size_t limit = std::size_t(std::clamp<qint64>(count.value_or(2000), 0, 5000));
+    std::size_t first = 0, last = inRange.size();
+    bool more = false;
+    if (inRange.size() > limit) {
+        // With a start, page forward from it; without one, the newest candles.
+        if (from) {
+            last = limit;
+            more = true;
+        } else {
+            first = inRange.size() - limit;
+        }
+    }
+    JsonWriter w;
+    w.beginObject().key("candles").beginArray();
+    for (std::size_t i = first; i < last; ++i) {
+        const OhlcBar &b = *inRange[i];
+        w.beginObject().key("time").value(b.begin.toMSecsSinceEpoch());
+        w.key("open").valueString(price(b.open), pp);
+        w.key("high").valueString(price(b.high), pp);
+        w.key("low").valueString(price(b.low), pp);
+        w.key("close").valueString(price(b.close), pp);
+        w.key("volume");
+        if (tickType == u"trade"_s)
+            num(w, b.volume);
+        else
+            w.value(0); // index and mark candles carry no volume
+        w.endObject();
+    }
+    w.endArray().key("more_candles").value(more).endObject();
+    return {200, w.take(), false};
+}
+
 FuturesHttpAnswer FuturesRest::handle(const QHttpServerRequest &request) {
     Call call;
     call.now = m_engine->now();
     const QString path = request.url().path();
+    if (path == QLatin1StringView(ChartsPrefix) ||
+        path.startsWith(QString(QLatin1StringView(ChartsPrefix) + u'/')))
+        return charts(request);
     if (!path.startsWith(QLatin1StringView(Prefix)))
         return error(u"Not Found"_s, call.now, 404);
     call.endpoint = path.mid(qsizetype(qstrlen(Prefix)));

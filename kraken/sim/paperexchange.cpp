@@ -3,6 +3,7 @@
 #include "faults.h"
 #include "futuresengine.h"
 #include "futuresrest.h"
+#include "futureswsserver.h"
 #include "logging.h"
 #include "marketsim.h"
 #include "matchingengine.h"
@@ -28,6 +29,7 @@ struct PaperExchange::Impl {
     std::unique_ptr<MatchingEngine> engine;
     std::unique_ptr<FuturesEngine> futures;
     std::unique_ptr<FuturesRest> futuresRest;
+    std::unique_ptr<FuturesWsServer> futuresWs;
     std::unique_ptr<RestServer> rest;
     std::unique_ptr<PublicWsServer> ws;
     std::unique_ptr<PrivateWsServer> wsAuth;
@@ -55,10 +57,12 @@ PaperExchange::PaperExchange(SimConfig config, QObject *parent)
     d->futures = std::make_unique<FuturesEngine>(
         d->config, [this](const QString &spot) { return market(spot); }, &d->faults);
     d->futuresRest = std::make_unique<FuturesRest>(d->futures.get(), &d->faults);
+    d->futuresRest->setSpotLookup([this](const QString &spot) { return market(spot); });
     d->rest->setFuturesHandler(
         [rest = d->futuresRest.get()](const QHttpServerRequest &r) { return rest->handle(r); });
     d->ws = std::make_unique<PublicWsServer>(d->config, d->marketPointers, &d->faults);
     d->wsAuth = std::make_unique<PrivateWsServer>(d->engine.get(), &d->faults);
+    d->futuresWs = std::make_unique<FuturesWsServer>(d->futures.get(), &d->faults);
 
     d->clock.setInterval(100);
     connect(&d->clock, &QTimer::timeout, this, &PaperExchange::stepAll);
@@ -66,6 +70,7 @@ PaperExchange::PaperExchange(SimConfig config, QObject *parent)
         qCInfo(lcSim) << "fault: dropping every WebSocket connection";
         d->ws->closeAll();
         d->wsAuth->closeAll();
+        d->futuresWs->closeAll();
     });
     auto applyDropTimer = [this] {
         const int every = d->faults.settings().wsDropEverySec;
@@ -81,6 +86,7 @@ PaperExchange::PaperExchange(SimConfig config, QObject *parent)
 PaperExchange::~PaperExchange() {
     // The feed and the servers first: they refer to the engine and the markets.
     d->replay.reset();
+    d->futuresWs.reset();
     d->wsAuth.reset();
     d->ws.reset();
     d->rest.reset();
@@ -89,7 +95,8 @@ PaperExchange::~PaperExchange() {
     d->engine.reset();
 }
 
-bool PaperExchange::start(quint16 restPort, quint16 wsPort, quint16 wsAuthPort, QString *error) {
+bool PaperExchange::start(quint16 restPort, quint16 wsPort, quint16 wsAuthPort, QString *error,
+                          quint16 futuresWsPort) {
     const QHostAddress local(QHostAddress::LocalHost);
     auto fail = [error](const QString &what, quint16 port) {
         if (error)
@@ -102,6 +109,8 @@ bool PaperExchange::start(quint16 restPort, quint16 wsPort, quint16 wsAuthPort, 
         return fail(u"the public WebSocket"_s, wsPort);
     if (!d->wsAuth->listen(local, wsAuthPort))
         return fail(u"the authenticated WebSocket"_s, wsAuthPort);
+    if (!d->futuresWs->listen(local, futuresWsPort))
+        return fail(u"the Futures WebSocket"_s, futuresWsPort);
     d->started = true;
     if (d->clock.interval() > 0)
         d->clock.start();
@@ -116,6 +125,14 @@ QUrl PaperExchange::restUrl() const {
 QUrl PaperExchange::futuresRestUrl() const {
     QUrl u = d->rest->url();
     u.setPath(FuturesRest::prefix());
+    return u;
+}
+QUrl PaperExchange::futuresWsUrl() const {
+    return d->futuresWs->url();
+}
+QUrl PaperExchange::futuresChartsUrl() const {
+    QUrl u = d->rest->url();
+    u.setPath(FuturesRest::chartsPrefix());
     return u;
 }
 FuturesEngine &PaperExchange::futures() {

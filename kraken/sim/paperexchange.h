@@ -1,9 +1,9 @@
 #pragma once
 
 // PaperExchange: the whole paper exchange, composed. Owns the markets, the matching engine,
-// the faults, the REST server and both WebSocket servers (public, and authenticated as
-// Kraken splits them), all bound to 127.0.0.1. Lives on one thread (the GUI runs it on a
-// thread of its own; `krakenterm-cli sim` on the main thread).
+// the faults, the REST server, both Spot WebSocket servers (public, and authenticated as
+// Kraken splits them), the Futures venue and its WebSocket server, all bound to 127.0.0.1. Lives on
+// one thread (the GUI runs it on a thread of its own; `krakenterm-cli sim` on the main thread).
 
 #include "simconfig.h"
 
@@ -26,17 +26,21 @@ public:
     explicit PaperExchange(SimConfig config, QObject *parent = nullptr);
     ~PaperExchange() override;
 
-    // Binds the three servers (0 = any free port) and starts the market clock.
+    // Binds the servers (0 = any free port) and starts the market clock. The Futures
+    // WebSocket server takes futuresWsPort (0 unless given).
     bool start(quint16 restPort = 0, quint16 wsPort = 0, quint16 wsAuthPort = 0,
-               QString *error = nullptr);
+               QString *error = nullptr, quint16 futuresWsPort = 0);
 
     QUrl restUrl() const;   // http://127.0.0.1:P (the client appends /0/public/...)
     QUrl wsUrl() const;     // ws://127.0.0.1:P/v2
     QUrl wsAuthUrl() const; // ws://127.0.0.1:P/v2
 
     // Kraken Futures REST v3 on the same port: http://127.0.0.1:P/derivatives/api/v3
-    // (the Futures WebSocket v1 server is still to come).
     QUrl futuresRestUrl() const;
+    // Kraken Futures WebSocket v1: ws://127.0.0.1:P/ws/v1
+    QUrl futuresWsUrl() const;
+    // The Futures charts API on the REST port: http://127.0.0.1:P/api/charts/v1
+    QUrl futuresChartsUrl() const;
     FuturesEngine &futures();
 
     const SimConfig &config() const;

@@ -272,7 +272,7 @@ bool RestServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
 
-    if (d->futures && path.startsWith(u"/derivatives/"_s)) {
+    if (d->futures && (path.startsWith(u"/derivatives/"_s) || path.startsWith(u"/api/charts/"_s))) {
         if (d->faults->takeStall()) {
             d->stalled.append(QPointer<QTcpSocket>(socket));
             qCInfo(lcSim) << "fault: stalling" << path;

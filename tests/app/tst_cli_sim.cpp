@@ -31,11 +31,11 @@ public:
     }
     ~SimProcess() { stop(); }
 
-    // Waits for the five KEY=value lines; false if the process ended or never printed them.
+    // Waits for the nine KEY=value lines; false if the process ended or never printed them.
     bool waitForUrls() {
         if (!m_process.waitForStarted(30000))
             return false;
-        for (int i = 0; i < 600 && m_env.size() < 8; ++i) {
+        for (int i = 0; i < 600 && m_env.size() < 9; ++i) {
             if (m_process.state() != QProcess::Running)
                 return false;
             m_process.waitForReadyRead(100);
@@ -48,7 +48,7 @@ public:
                                  QString::fromLatin1(line.mid(eq + 1)));
             }
         }
-        return m_env.size() == 8;
+        return m_env.size() == 9;
     }
 
     int stop() {
@@ -124,6 +124,8 @@ private Q_SLOTS:
         QVERIFY(sim.value(u"KRAKEN_SPOT_URL"_s).startsWith(u"http://127.0.0.1:"_s));
         QVERIFY(sim.value(u"KRAKEN_WS_URL"_s).startsWith(u"ws://127.0.0.1:"_s));
         QVERIFY(sim.value(u"KRAKEN_WS_AUTH_URL"_s).startsWith(u"ws://127.0.0.1:"_s));
+        QVERIFY(sim.value(u"KRAKEN_FUTURES_WS_URL"_s).startsWith(u"ws://127.0.0.1:"_s));
+        QVERIFY(sim.value(u"KRAKEN_FUTURES_WS_URL"_s).endsWith(u"/ws/v1"_s));
         QCOMPARE(QByteArray::fromBase64(sim.value(u"KRAKEN_SPOT_API_SECRET"_s).toLatin1()).size(),
                  64);
         const QProcessEnvironment env = withHome(sim.environment());
