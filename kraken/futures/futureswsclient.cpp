@@ -550,6 +550,30 @@ void FuturesWsClient::onControl() {
     }
     if (c.event == u"unsubscribed"_s)
         return;
+    // Kraken refuses a private subscribe (unknown key, wrong signature, a stale challenge) with
+    // an alert that names no feed: every private subscribe still waiting for its ack was
+    // refused. Without this the client would wait for those acks and never report Live.
+    if (c.event == u"alert"_s && c.message.contains(u"authenticated feed"_s, Qt::CaseInsensitive)) {
+        QStringList refused;
+        for (PrivateFeed f : QList<PrivateFeed>(d->privateSubs)) {
+            if (d->pendingAcks.remove(pendingKey(feedName(f), {}))) {
+                refused << feedName(f);
+                d->privateSubs.removeOne(f);
+            }
+        }
+        if (!refused.isEmpty()) {
+            d->authFailed = true;
+            Q_EMIT authenticationFailed(
+                Error(Error::Category::Auth,
+                      u"Kraken Futures refused the private feeds (%1): %2. Check the Futures API "
+                      u"key and secret (and mainnet vs demo)."_s.arg(refused.join(u", "),
+                                                                     c.message.left(200))));
+            for (const QString &feed : std::as_const(refused))
+                Q_EMIT subscriptionFailed(feed, {}, c.message.left(200));
+            updateLiveness();
+            return;
+        }
+    }
     // error, alert, unsubscribed_failed: Kraken does not say which request it means.
     reportError(Error(Error::Category::Kraken,
                       u"Kraken Futures %1: %2"_s.arg(c.event, c.message.left(200))));
