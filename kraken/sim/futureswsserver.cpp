@@ -3,6 +3,7 @@
 #include "faults.h"
 #include "futuresengine.h"
 #include "logging.h"
+#include "loopbackurl.h"
 #include "marketsim.h"
 #include "simjson.h"
 
@@ -936,14 +937,7 @@ bool FuturesWsServer::listen(const QHostAddress &address, quint16 port) {
 }
 
 QUrl FuturesWsServer::url() const {
-    QUrl u;
-    u.setScheme(u"ws"_s);
-    const QHostAddress a = d->server.serverAddress();
-    u.setHost(a.isNull() || a == QHostAddress::Any || a == QHostAddress::AnyIPv4 ? u"127.0.0.1"_s
-                                                                                 : a.toString());
-    u.setPort(d->server.serverPort());
-    u.setPath(u"/ws/v1"_s);
-    return u;
+    return loopbackWsUrl(d->server, u"/ws/v1"_s);
 }
 
 void FuturesWsServer::closeAll() {

@@ -2,6 +2,7 @@
 
 #include "faults.h"
 #include "logging.h"
+#include "loopbackurl.h"
 #include "matchingengine.h"
 #include "simjson.h"
 
@@ -903,12 +904,7 @@ bool PrivateWsServer::listen(const QHostAddress &address, quint16 port) {
 }
 
 QUrl PrivateWsServer::url() const {
-    QUrl u;
-    u.setScheme(u"ws"_s);
-    u.setHost(u"127.0.0.1"_s);
-    u.setPort(d->server.serverPort());
-    u.setPath(u"/v2"_s);
-    return u;
+    return loopbackWsUrl(d->server, u"/v2"_s);
 }
 
 void PrivateWsServer::closeAll() {

@@ -3,6 +3,7 @@
 #include "faults.h"
 #include "kraken/book/orderbook.h"
 #include "logging.h"
+#include "loopbackurl.h"
 #include "marketsim.h"
 #include "simjson.h"
 
@@ -785,14 +786,7 @@ bool PublicWsServer::listen(const QHostAddress &address, quint16 port) {
 }
 
 QUrl PublicWsServer::url() const {
-    QUrl u;
-    u.setScheme(u"ws"_s);
-    const QHostAddress a = d->server.serverAddress();
-    u.setHost(a.isNull() || a == QHostAddress::Any || a == QHostAddress::AnyIPv4 ? u"127.0.0.1"_s
-                                                                                 : a.toString());
-    u.setPort(d->server.serverPort());
-    u.setPath(u"/v2"_s);
-    return u;
+    return loopbackWsUrl(d->server, u"/v2"_s);
 }
 
 void PublicWsServer::closeAll() {
