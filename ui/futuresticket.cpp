@@ -2,6 +2,7 @@
 
 #include "orderconfirmdialog.h"
 #include "theme.h"
+#include "ticketparts.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -226,12 +227,7 @@ FuturesTicket::FuturesTicket(QWidget *parent)
 }
 
 QLineEdit *FuturesTicket::decimalEdit(const QString &objectName, const QString &accessibleName) {
-    // Text, not a spin box: prices go through Decimal::fromString, never through double.
-    auto *e = new QLineEdit(this);
-    e->setObjectName(objectName);
-    e->setAccessibleName(accessibleName);
-    e->setInputMethodHints(Qt::ImhFormattedNumbersOnly);
-    return e;
+    return ticket::decimalEdit(this, objectName, accessibleName);
 }
 
 QLabel *FuturesTicket::infoLabel(const QString &objectName, const QString &accessibleName) {
@@ -243,24 +239,10 @@ QLabel *FuturesTicket::infoLabel(const QString &objectName, const QString &acces
 }
 
 QWidget *FuturesTicket::fieldRow(std::initializer_list<QWidget *> editors, OrderField field) {
-    auto *row = new QWidget(this);
-    auto *v = new QVBoxLayout(row);
-    v->setContentsMargins(0, 0, 0, 0);
-    v->setSpacing(1);
-    auto *h = new QHBoxLayout;
-    for (QWidget *w : editors)
-        h->addWidget(w, qobject_cast<QLineEdit *>(w) ? 1 : 0);
-    v->addLayout(h);
-    auto *message = new QLabel(row);
-    message->setObjectName(QString(u"message."_s + (*editors.begin())->objectName()));
-    message->setAccessibleName(
-        QString((*editors.begin())->accessibleName() + u": validation message"_s));
-    message->setWordWrap(true);
-    message->hide();
-    v->addWidget(message);
-    m_messages.insert(field, message);
-    m_rows.insert(field, row);
-    return row;
+    const ticket::FieldRow r = ticket::fieldRow(this, editors);
+    m_messages.insert(field, r.message);
+    m_rows.insert(field, r.row);
+    return r.row;
 }
 
 void FuturesTicket::setInstrument(const FuturesInstrument &instrument) {
@@ -397,19 +379,7 @@ void FuturesTicket::updateVisibleFields() {
 }
 
 void FuturesTicket::updateColours() {
-    const QPalette pal = palette();
-    const QColor buy = Theme::bidColour(pal);
-    const QColor sell = Theme::askColour(pal);
-    const auto sheet = [](const QColor &c) {
-        return u"QPushButton:checked, QPushButton#submit { background-color: %1; color: white; "
-               u"font-weight: bold; } QPushButton:disabled { background-color: palette(button); "
-               u"color: palette(mid); font-weight: normal; }"_s.arg(c.name());
-    };
-    m_buy->setStyleSheet(sheet(buy));
-    m_sell->setStyleSheet(sheet(sell));
-    m_submit->setStyleSheet(sheet(m_side == FuturesSide::Buy ? buy : sell));
-    m_submit->setText(QString((m_side == FuturesSide::Buy ? u"Buy"_s : u"Sell"_s) +
-                              (m_symbol.isEmpty() ? QString() : QString(u' ' + m_symbol))));
+    ticket::styleSideButtons(this, m_buy, m_sell, m_submit, m_side == FuturesSide::Buy, m_symbol);
 }
 
 void FuturesTicket::changeEvent(QEvent *event) {
@@ -421,20 +391,9 @@ void FuturesTicket::changeEvent(QEvent *event) {
 }
 
 void FuturesTicket::keyPressEvent(QKeyEvent *event) {
-    // Editors ignore Return and Esc, so they reach the ticket whichever field has focus.
-    switch (event->key()) {
-    case Qt::Key_Return:
-    case Qt::Key_Enter:
-        submit();
-        event->accept();
-        return;
-    case Qt::Key_Escape:
-        clear();
-        event->accept();
-        return;
-    default:
+    if (!ticket::handleEntryKey(
+            event, [this] { submit(); }, [this] { clear(); }))
         QWidget::keyPressEvent(event);
-    }
 }
 
 QLineEdit *FuturesTicket::editorOf(OrderField field) const {

@@ -2,6 +2,7 @@
 
 #include "orderconfirmdialog.h"
 #include "theme.h"
+#include "ticketparts.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -246,34 +247,14 @@ OrderTicket::OrderTicket(QWidget *parent)
 }
 
 QLineEdit *OrderTicket::decimalEdit(const QString &objectName, const QString &accessibleName) {
-    // Text, not a spin box: prices go through Decimal::fromString, never through double.
-    auto *e = new QLineEdit(this);
-    e->setObjectName(objectName);
-    e->setAccessibleName(accessibleName);
-    e->setClearButtonEnabled(false);
-    e->setInputMethodHints(Qt::ImhFormattedNumbersOnly);
-    return e;
+    return ticket::decimalEdit(this, objectName, accessibleName);
 }
 
 QWidget *OrderTicket::fieldRow(std::initializer_list<QWidget *> editors, OrderField field) {
-    auto *row = new QWidget(this);
-    auto *v = new QVBoxLayout(row);
-    v->setContentsMargins(0, 0, 0, 0);
-    v->setSpacing(1);
-    auto *h = new QHBoxLayout;
-    for (QWidget *w : editors)
-        h->addWidget(w, qobject_cast<QLineEdit *>(w) ? 1 : 0);
-    v->addLayout(h);
-    auto *message = new QLabel(row);
-    message->setObjectName(QString(u"message."_s + (*editors.begin())->objectName()));
-    message->setAccessibleName(
-        QString((*editors.begin())->accessibleName() + u": validation message"_s));
-    message->setWordWrap(true);
-    message->hide();
-    v->addWidget(message);
-    m_messages.insert(field, message);
-    m_rows.insert(field, row);
-    return row;
+    const ticket::FieldRow r = ticket::fieldRow(this, editors);
+    m_messages.insert(field, r.message);
+    m_rows.insert(field, r.row);
+    return r.row;
 }
 
 void OrderTicket::setInstrument(const kraken::Instrument &instrument) {
@@ -392,20 +373,8 @@ void OrderTicket::updateVisibleFields() {
 }
 
 void OrderTicket::updateColours() {
-    const QPalette pal = palette();
-    const QColor buy = Theme::bidColour(pal);
-    const QColor sell = Theme::askColour(pal);
-    const auto sheet = [](const QColor &c) {
-        return u"QPushButton:checked, QPushButton#submit { background-color: %1; color: white; "
-               u"font-weight: bold; } QPushButton:disabled { background-color: palette(button); "
-               u"color: palette(mid); font-weight: normal; }"_s.arg(c.name());
-    };
-    m_buy->setStyleSheet(sheet(buy));
-    m_sell->setStyleSheet(sheet(sell));
-    m_submit->setStyleSheet(sheet(m_side == Side::Buy ? buy : sell));
-    const QString base = m_instrument.base();
-    m_submit->setText(QString((m_side == Side::Buy ? u"Buy"_s : u"Sell"_s) +
-                              (base.isEmpty() ? QString() : QString(u' ' + base))));
+    ticket::styleSideButtons(this, m_buy, m_sell, m_submit, m_side == Side::Buy,
+                             m_instrument.base());
 }
 
 void OrderTicket::changeEvent(QEvent *event) {
@@ -417,20 +386,9 @@ void OrderTicket::changeEvent(QEvent *event) {
 }
 
 void OrderTicket::keyPressEvent(QKeyEvent *event) {
-    // Editors ignore Return and Esc, so they reach the ticket whichever field has focus.
-    switch (event->key()) {
-    case Qt::Key_Return:
-    case Qt::Key_Enter:
-        submit();
-        event->accept();
-        return;
-    case Qt::Key_Escape:
-        clear();
-        event->accept();
-        return;
-    default:
+    if (!ticket::handleEntryKey(
+            event, [this] { submit(); }, [this] { clear(); }))
         QWidget::keyPressEvent(event);
-    }
 }
 
 QLineEdit *OrderTicket::editorOf(OrderField field) const {
