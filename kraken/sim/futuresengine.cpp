@@ -12,6 +12,18 @@ using namespace Qt::StringLiterals;
 
 namespace kraken::sim {
 
+QString triggerSignalName(TriggerSignal signal) {
+    switch (signal) {
+    case TriggerSignal::Mark:
+        return u"mark_price"_s;
+    case TriggerSignal::Index:
+        return u"spot_price"_s;
+    case TriggerSignal::Last:
+        break;
+    }
+    return u"last_price"_s;
+}
+
 namespace {
 
 constexpr int UsdScale = 8;   // flex collateral and linear PnL

@@ -33,6 +33,9 @@ namespace kraken::sim {
 class Faults;
 
 enum class TriggerSignal { Mark, Index, Last };
+// Kraken's names for a trigger signal in REST and WebSocket answers: mark_price, spot_price,
+// last_price.
+QString triggerSignalName(TriggerSignal signal);
 
 // sendorder's parameters, already parsed from the form (strings are Kraken's wire names).
 struct FuturesOrderParams {

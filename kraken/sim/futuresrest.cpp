@@ -82,18 +82,6 @@ QUrlQuery formQuery(QByteArray data) {
     return QUrlQuery(QString::fromUtf8(data));
 }
 
-QString signalName(TriggerSignal s) {
-    switch (s) {
-    case TriggerSignal::Mark:
-        return u"mark_price"_s;
-    case TriggerSignal::Index:
-        return u"spot_price"_s;
-    case TriggerSignal::Last:
-        break;
-    }
-    return u"last_price"_s;
-}
-
 // openorders' orderType: Kraken lists trigger orders as "stop"/"take_profit"/"trailing_stop".
 QString openOrderType(const FuturesOrder &o) {
     if (o.type == u"stp"_s)
@@ -142,7 +130,7 @@ void writeTrigger(JsonWriter &w, const FuturesOrder &o) {
     const bool isTp = o.type == u"take_profit"_s;
     const bool below = o.side == Side::Sell ? !isTp : isTp;
     w.key("triggerSide").value(below ? "trigger_below" : "trigger_above");
-    w.key("triggerSignal").value(signalName(o.signal));
+    w.key("triggerSignal").value(triggerSignalName(o.signal));
     w.key("reduceOnly").value(o.reduceOnly);
     w.key("timestamp").value(isoMs(o.receivedMs));
     w.key("lastUpdateTimestamp").value(isoMs(o.lastUpdateMs));
@@ -729,7 +717,7 @@ FuturesHttpAnswer FuturesRest::dispatch(Call &c) {
             if (o.waitingForTrigger() && o.stopPrice) {
                 w.key("stopPrice");
                 num(w, *o.stopPrice);
-                w.key("triggerSignal").value(signalName(o.signal));
+                w.key("triggerSignal").value(triggerSignalName(o.signal));
             }
             w.key("unfilledSize");
             num(w, o.unfilled());

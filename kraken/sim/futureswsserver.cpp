@@ -105,18 +105,6 @@ QString wsOrderType(const FuturesOrder &o) {
     return u"limit"_s;
 }
 
-QString wsSignal(TriggerSignal s) {
-    switch (s) {
-    case TriggerSignal::Mark:
-        return u"mark_price"_s;
-    case TriggerSignal::Index:
-        return u"spot_price"_s;
-    case TriggerSignal::Last:
-        break;
-    }
-    return u"last_price"_s;
-}
-
 // "fi_xbtusd" -> "F-XBT:USD", Kraken's name for a single-collateral margin account.
 QString marginAccountWsName(const QString &name) {
     QString s = name.toUpper();
@@ -530,7 +518,7 @@ struct FuturesWsServer::Impl {
         w.key("direction").value(o.side == Side::Buy ? 0 : 1);
         w.key("reduce_only").value(o.reduceOnly);
         if (o.isTrigger())
-            w.key("trigger_signal").value(wsSignal(o.signal));
+            w.key("trigger_signal").value(triggerSignalName(o.signal));
         w.endObject();
     }
 
