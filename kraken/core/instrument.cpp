@@ -86,6 +86,34 @@ Result<Instrument> Instrument::fromAssetPair(const QString &restKey, const QJson
     return in;
 }
 
+Result<Instrument> Instrument::forFutures(const QString &productId, const QString &base,
+                                          const QString &quote, const Decimal &tickSize,
+                                          const Decimal &sizeStep, const QString &status) {
+    const auto bad = [&](const QString &what) {
+        return Error(Error::Category::Parse, u"Futures instrument %1: %2"_s.arg(
+                                                 productId.isEmpty() ? u"?"_s : productId, what));
+    };
+    if (productId.isEmpty())
+        return bad(u"the product id is empty"_s);
+    if (tickSize.signum() <= 0)
+        return bad(u"the tick size is not positive"_s);
+    if (sizeStep.signum() <= 0)
+        return bad(u"the size step is not positive"_s);
+    Instrument in;
+    in.m_venue = Venue::Futures;
+    in.m_symbol = in.m_restKey = in.m_altname = in.m_wsname = productId;
+    in.m_base = in.m_baseCode = base;
+    in.m_quote = in.m_quoteCode = quote;
+    in.m_tickSize = tickSize;
+    in.m_pairDecimals = tickSize.normalized().scale();
+    in.m_costDecimals = in.m_pairDecimals;
+    // A step of 10 (precision -1) has scale 0 after normalising: whole numbers, as wanted.
+    in.m_lotDecimals = sizeStep.normalized().scale();
+    in.m_orderMin = sizeStep;
+    in.m_status = status;
+    return in;
+}
+
 bool Instrument::isTradable() const {
     return m_status == u"online"_s || m_status == u"post_only"_s || m_status == u"limit_only"_s;
 }

@@ -1,5 +1,7 @@
 #include "futuresinstrument.h"
 
+#include "kraken/core/assetcodes.h"
+
 using namespace Qt::StringLiterals;
 
 namespace kraken::futures {
@@ -144,6 +146,33 @@ bool FuturesInstrument::isValidSize(const Decimal &size) const {
     if (m_maxPositionSize && size > *m_maxPositionSize)
         return false;
     return size.isMultipleOf(sizeIncrement());
+}
+
+Result<Instrument> toInstrument(const FuturesInstrument &f) {
+    if (f.kind() == FuturesInstrument::Kind::Index)
+        return Error(Error::Category::Parse,
+                     u"Futures instrument %1 is an index, not a contract"_s.arg(f.symbol()));
+    QString base = f.base(), quote = f.quote();
+    if (base.isEmpty() || quote.isEmpty()) {
+        // Inverse contracts list only the pair ("XBT:USD"); failing that, the symbol's body
+        // ("PI_XBTUSD", "FI_XBTUSD_241227") ends in a three-letter quote.
+        const QStringList parts = f.pair().split(u':');
+        if (parts.size() == 2) {
+            base = parts.at(0);
+            quote = parts.at(1);
+        } else {
+            const QString body = f.symbol().section(u'_', 1, 1);
+            if (body.size() > 3) {
+                base = body.left(body.size() - 3);
+                quote = body.right(3);
+            }
+        }
+    }
+    const QString status = !f.isTradeable() ? u"cancel_only"_s
+                           : f.isPostOnly() ? u"post_only"_s
+                                            : u"online"_s;
+    return Instrument::forFutures(f.symbol(), normaliseAsset(base), normaliseAsset(quote),
+                                  f.tickSize(), f.sizeIncrement(), status);
 }
 
 } // namespace kraken::futures

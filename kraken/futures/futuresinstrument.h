@@ -8,6 +8,7 @@
 
 #include "jsonnode.h"
 #include "kraken/core/decimal.h"
+#include "kraken/core/instrument.h"
 #include "kraken/core/result.h"
 
 #include <QDateTime>
@@ -95,6 +96,12 @@ private:
     QList<FuturesMarginLevel> m_marginLevels;
     std::optional<Decimal> m_fundingRateCoefficient, m_maxRelativeFundingRate;
 };
+
+// The contract as the terminal's market panels see it (kraken::Instrument::forFutures): tick size,
+// size step (sizeIncrement), base/quote ("BTC"/"USD", from base/quote, else pair, else the
+// symbol) and status (online, post_only, or cancel_only when not tradeable). Index entries and
+// contracts without trading terms give an error.
+Result<Instrument> toInstrument(const FuturesInstrument &instrument);
 
 // ISO 8601 with or without milliseconds ("2022-09-30T15:00:00.000Z"); invalid when empty.
 QDateTime parseFuturesTime(const QString &text);
