@@ -35,7 +35,7 @@ struct Candle {
 
 // One connection's health, for the status bar.
 struct FeedStatus {
-    QString connection;       // "market" (public WS), "rest"
+    QString connection;       // "market" (public WS), "rest", "futures" (Futures WS v1)
     QString state;            // connecting, subscribing, live, resyncing, reconnecting, closed
     QString reason;           // human-readable, from the client's state change
     int resyncs = 0;          // book checksum resyncs since start

@@ -1,9 +1,11 @@
 #pragma once
 
-// MarketFeed: owns the Spot REST and WebSocket clients for market data, on the feed thread
-// (move it there with moveToThread and drive it through its slots, queued). It keeps the
-// books and the latest tickers, trades and candles, and emits them at most once per refresh
-// tick (30-60 Hz), so the GUI thread only renders and never parses.
+// MarketFeed: owns the Spot REST and WebSocket clients for market data, and optionally the
+// Kraken Futures ones (REST v3, WebSocket v1, charts API), on the feed thread (move it there
+// with moveToThread and drive it through its slots, queued). It keeps the books and the
+// latest tickers, trades and candles, and emits them at most once per refresh tick
+// (30-60 Hz), so the GUI thread only renders and never parses. A Futures focus gets its live
+// bars built from its trades (BarBuilder), since Futures has no bar stream.
 
 #include "kraken/core/instrument.h"
 #include "marketdata.h"
@@ -24,6 +26,13 @@ struct MarketFeedConfig {
     bool limitPublicCalls = true; // off for the paper exchange
     // Bound on start(): instruments loaded and the WebSocket connected, else unreachable().
     int startTimeoutMs = 15000;
+    // Kraken Futures market data. Futures is on when the REST and WebSocket URLs are both set
+    // (https://futures.kraken.com/derivatives/api/v3, wss://futures.kraken.com/ws/v1); the
+    // charts URL (https://futures.kraken.com/api/charts/v1) gives a Futures focus its history,
+    // without it bars start from the live trades. Futures never makes the feed unreachable().
+    QUrl futuresRestUrl;
+    QUrl futuresWsUrl;
+    QUrl futuresChartsUrl;
 };
 
 class MarketFeed : public QObject {
@@ -38,10 +47,17 @@ public:
 
 public Q_SLOTS:
     // Loads the instruments (REST AssetPairs), connects the WebSocket and subscribes the
-    // ticker of every pair. Emits unreachable() if Kraken cannot be reached.
+    // ticker of every pair. Emits unreachable() if Kraken cannot be reached. With Futures
+    // configured, also loads the Futures instruments and subscribes the ticker feed of every
+    // tradeable contract; instrumentsReady() then carries Spot (sorted) followed by Futures
+    // (sorted). If the Futures instruments have not answered within startTimeoutMs, Spot goes
+    // out alone and instrumentsReady() comes again, with both, when Futures answers.
     void start();
     // The symbol the linked panels show: book at bookDepth, trades, candles at the interval
     // (history from REST OHLC, then live from the ohlc channel). Other symbols are dropped.
+    // A Futures product id ("PF_XBTUSD"): book and trade feeds, history from the charts API
+    // (tick type trade), live bars built from the trades. Futures takes 720 (12h) too; 21600
+    // has no Futures resolution, so those bars are merged from 1d candles (said in status).
     void setFocus(const QString &symbol, int intervalMinutes);
     void stop();
 
@@ -64,6 +80,11 @@ private:
 
     void applyFocus();
     void loadHistory();
+    void startFutures();
+    void loadFuturesHistory(bool reload);
+    void sendInstrumentsIfReady();
+    void flushSnapshotTrades();
+    void addFuturesTrade(const model::TradeRow &row, const QString &uid);
     void onRefresh();
     void fail(const QString &reason); // emits unreachable() once and stops
 };
