@@ -89,35 +89,39 @@ private:
     void stopFeed();
     QThread *m_thread = nullptr;
     MarketFeed *m_feed = nullptr;
+    QObject *m_sink = nullptr;
 };
 
 MarketFeed *TestMarketFeed::startFeed(const MarketFeedConfig &config, Received *r) {
     m_thread = new QThread(this);
     m_feed = new MarketFeed(config);
     m_feed->moveToThread(m_thread);
-    // Queued to this (the test's) thread: the lists are only touched here.
-    connect(m_feed, &MarketFeed::instrumentsReady, this,
+    // Queued to the test's thread: the lists are only touched here. Signals still queued when
+    // the feed dies carry r; deleting their receiver drops them before the next test's r.
+    m_sink = new QObject(this);
+    connect(m_feed, &MarketFeed::instrumentsReady, m_sink,
             [r](const QList<kraken::Instrument> &list) { r->instruments.append(list); });
-    connect(m_feed, &MarketFeed::bookChanged, this, [r](const BookPtr &b) { r->books.append(b); });
-    connect(m_feed, &MarketFeed::tradesAdded, this, [r](const QList<TradeRow> &t) {
+    connect(m_feed, &MarketFeed::bookChanged, m_sink,
+            [r](const BookPtr &b) { r->books.append(b); });
+    connect(m_feed, &MarketFeed::tradesAdded, m_sink, [r](const QList<TradeRow> &t) {
         r->trades.append(t);
         ++r->tradeBatches;
     });
-    connect(m_feed, &MarketFeed::tickersChanged, this, [r](const QList<TickerRow> &t) {
+    connect(m_feed, &MarketFeed::tickersChanged, m_sink, [r](const QList<TickerRow> &t) {
         r->tickers.append(t);
         ++r->tickerBatches;
     });
-    connect(m_feed, &MarketFeed::candlesReset, this,
+    connect(m_feed, &MarketFeed::candlesReset, m_sink,
             [r](const QString &s, int i, const QList<Candle> &c) {
                 r->resets.append({s, i, c});
             });
-    connect(m_feed, &MarketFeed::candlesUpdated, this,
+    connect(m_feed, &MarketFeed::candlesUpdated, m_sink,
             [r](const QString &s, int i, const QList<Candle> &c) {
                 r->updates.append({s, i, c});
             });
-    connect(m_feed, &MarketFeed::statusChanged, this,
+    connect(m_feed, &MarketFeed::statusChanged, m_sink,
             [r](const FeedStatus &s) { r->statuses.append(s); });
-    connect(m_feed, &MarketFeed::unreachable, this,
+    connect(m_feed, &MarketFeed::unreachable, m_sink,
             [r](const QString &why) { r->unreachable.append(why); });
     m_thread->start();
     QMetaObject::invokeMethod(m_feed, &MarketFeed::start, Qt::QueuedConnection);
@@ -132,6 +136,8 @@ void TestMarketFeed::stopFeed() {
     QMetaObject::invokeMethod(
         feed, [feed] { delete feed; }, Qt::BlockingQueuedConnection);
     m_feed = nullptr;
+    delete m_sink;
+    m_sink = nullptr;
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
