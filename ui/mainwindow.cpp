@@ -1,15 +1,18 @@
 #include "mainwindow.h"
 
+#include "accountsummarypanel.h"
 #include "balancespanel.h"
 #include "candlechart.h"
 #include "depthchart.h"
 #include "fillspanel.h"
+#include "futuresticket.h"
 #include "ladderpanel.h"
 #include "layoutstore.h"
 #include "linkbutton.h"
 #include "linkhub.h"
 #include "orderspanel.h"
 #include "orderticket.h"
+#include "positionspanel.h"
 #include "statusbar.h"
 #include "tapepanel.h"
 #include "theme.h"
@@ -165,11 +168,22 @@ void MainWindow::applyDefaultLayout() {
         splitDockWidget(depth, orders, Qt::Horizontal);
         tabifyDockWidget(orders, dock(u"fillsDock"_s));
         tabifyDockWidget(orders, dock(u"balancesDock"_s));
+        // Futures beside Spot: the ticket as a tab of the Spot ticket, the rest as tabs of
+        // the blotters, positions first (what a Futures trader watches).
+        if (QDockWidget *fticket = dock(u"futuresTicketDock"_s))
+            tabifyDockWidget(ticket, fticket);
+        for (const QString &name : {u"positionsDock"_s, u"futuresOrdersDock"_s,
+                                    u"futuresFillsDock"_s, u"accountDock"_s}) {
+            if (QDockWidget *d = dock(name))
+                tabifyDockWidget(orders, d);
+        }
     }
     for (QDockWidget *d : m_docks)
         d->show();
     if (orders)
         orders->raise();
+    if (ticket)
+        ticket->raise();
     resizeDocks({watch}, {400}, Qt::Horizontal);
     resizeDocks({ladder}, {360}, Qt::Horizontal);
     resizeDocks({ladder, tape}, {560, 300}, Qt::Vertical);
@@ -230,6 +244,58 @@ void MainWindow::addTradingPanels(const TradingPanels &panels) {
     QAction *keys = trading->addAction(u"API &keys…"_s);
     keys->setShortcut(QKeySequence(u"Ctrl+Alt+K"_s));
     connect(keys, &QAction::triggered, this, &MainWindow::credentialsRequested);
+    applyDefaultLayout();
+}
+
+void MainWindow::addFuturesPanels(const FuturesPanels &panels) {
+    m_futures = panels;
+    const QList<QDockWidget *> added{
+        addPanel(u"futuresTicketDock"_s, u"Futures ticket"_s, panels.ticket),
+        addPanel(u"positionsDock"_s, u"Positions"_s, panels.positions),
+        addPanel(u"futuresOrdersDock"_s, u"Futures orders"_s, panels.orders),
+        addPanel(u"futuresFillsDock"_s, u"Futures fills"_s, panels.fills),
+        addPanel(u"accountDock"_s, u"Account"_s, panels.account),
+    };
+    QAction *before = m_viewMenu->actions().value(m_docks.size() - added.size());
+    for (QDockWidget *d : added)
+        m_viewMenu->insertAction(before, d->toggleViewAction());
+    addGoToAction(u"F&utures ticket"_s, panels.ticket, added[0], u"Ctrl+Shift+6"_s);
+    addGoToAction(u"&Positions"_s, panels.positions, added[1], u"Ctrl+0"_s);
+    addGoToAction(u"Futures o&rders"_s, panels.orders, added[2], u"Ctrl+Shift+7"_s);
+    addGoToAction(u"Futures fi&lls"_s, panels.fills, added[3], u"Ctrl+Shift+8"_s);
+    addGoToAction(u"&Account"_s, panels.account, added[4], u"Ctrl+Shift+9"_s);
+
+    // The Futures section of the Trading menu, above the settings entries.
+    QMenu *trading = nullptr;
+    for (QAction *a : menuBar()->actions()) {
+        if (a->menu() && a->text() == u"&Trading"_s)
+            trading = a->menu();
+    }
+    if (trading) {
+        QAction *settings = trading->actions().value(trading->actions().size() - 3);
+        auto focusTicket = [d = added[0]] {
+            d->show();
+            d->raise();
+        };
+        QAction *buy = new QAction(u"Futures b&uy…"_s, trading);
+        buy->setShortcut(QKeySequence(u"Ctrl+Alt+Shift+B"_s));
+        connect(buy, &QAction::triggered, this, [this, focusTicket] {
+            focusTicket();
+            m_futures.ticket->prepareBuy();
+        });
+        QAction *sell = new QAction(u"Futures s&ell…"_s, trading);
+        sell->setShortcut(QKeySequence(u"Ctrl+Alt+Shift+S"_s));
+        connect(sell, &QAction::triggered, this, [this, focusTicket] {
+            focusTicket();
+            m_futures.ticket->prepareSell();
+        });
+        QAction *cancelAll = new QAction(u"Cancel all &Futures orders…"_s, trading);
+        cancelAll->setShortcut(QKeySequence(u"Ctrl+Alt+Shift+X"_s));
+        connect(cancelAll, &QAction::triggered, panels.orders->cancelAllAction(),
+                &QAction::trigger);
+        trading->insertActions(settings, {buy, sell, cancelAll});
+        trading->insertSeparator(settings);
+    }
     applyDefaultLayout();
 }
 

@@ -24,7 +24,10 @@ class WatchlistModel;
 
 namespace ui {
 
+class AccountSummaryPanel;
 class BalancesPanel;
+class FuturesTicket;
+class PositionsPanel;
 class CandleChart;
 class DepthChart;
 class FillsPanel;
@@ -45,6 +48,16 @@ struct TradingPanels {
     FillsPanel *fills = nullptr;
     BalancesPanel *balances = nullptr;
     TradingBar *bar = nullptr;
+};
+
+// The Futures panels: Kraken Futures is a separate account with its own orders and fills, so
+// they get blotters of their own; the account summary merges both venues.
+struct FuturesPanels {
+    FuturesTicket *ticket = nullptr;
+    OrdersPanel *orders = nullptr;
+    FillsPanel *fills = nullptr;
+    PositionsPanel *positions = nullptr;
+    AccountSummaryPanel *account = nullptr;
 };
 
 class MainWindow : public QMainWindow {
@@ -89,6 +102,10 @@ public:
     // the Trading menu (buy, sell, cancel all, API keys). Call once, before restoreLayout().
     void addTradingPanels(const TradingPanels &panels);
     const TradingPanels &tradingPanels() const { return m_trading; }
+    // Adds the Futures ticket, blotters, positions and the account summary as docks, and a
+    // Futures section in the Trading menu. Call once, after addTradingPanels().
+    void addFuturesPanels(const FuturesPanels &panels);
+    const FuturesPanels &futuresPanels() const { return m_futures; }
 
 Q_SIGNALS:
     void bannerActionTriggered();
@@ -124,6 +141,7 @@ private:
     QAction *m_darkAction = nullptr;
     QList<QDockWidget *> m_docks;
     TradingPanels m_trading;
+    FuturesPanels m_futures;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_goMenu = nullptr;
 };

@@ -6,7 +6,9 @@ namespace app {
 
 PaperHost::PaperHost(kraken::sim::SimConfig config, QObject *parent)
     : QObject(parent)
-    , m_config(std::move(config)) {}
+    , m_config(std::move(config)) {
+    qRegisterMetaType<app::PaperEndpoints>();
+}
 
 PaperHost::~PaperHost() = default;
 
@@ -22,7 +24,14 @@ void PaperHost::start() {
     }
     if (m_stepMs >= 0)
         m_exchange->setStepInterval(m_stepMs);
-    Q_EMIT started(m_exchange->restUrl(), m_exchange->wsUrl(), m_exchange->wsAuthUrl());
+    PaperEndpoints e;
+    e.rest = m_exchange->restUrl();
+    e.ws = m_exchange->wsUrl();
+    e.wsAuth = m_exchange->wsAuthUrl();
+    e.futuresRest = m_exchange->futuresRestUrl();
+    e.futuresWs = m_exchange->futuresWsUrl();
+    e.futuresCharts = m_exchange->futuresChartsUrl();
+    Q_EMIT started(e);
 }
 
 void PaperHost::setStepInterval(int ms) {

@@ -18,6 +18,13 @@ class PaperExchange;
 
 namespace app {
 
+// Where the running paper exchange listens: Spot REST and WebSockets, and Futures REST,
+// WebSocket and charts, all on 127.0.0.1.
+struct PaperEndpoints {
+    QUrl rest, ws, wsAuth;
+    QUrl futuresRest, futuresWs, futuresCharts;
+};
+
 class PaperHost : public QObject {
     Q_OBJECT
 public:
@@ -31,7 +38,7 @@ public Q_SLOTS:
     void stop();
 
 Q_SIGNALS:
-    void started(const QUrl &restUrl, const QUrl &wsUrl, const QUrl &wsAuthUrl);
+    void started(const app::PaperEndpoints &endpoints);
     void failed(const QString &error);
 
 private:
@@ -41,3 +48,5 @@ private:
 };
 
 } // namespace app
+
+Q_DECLARE_METATYPE(app::PaperEndpoints)

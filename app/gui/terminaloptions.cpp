@@ -49,6 +49,17 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     const QCommandLineOption wsAuthUrl(
         u"ws-auth-url"_s, u"Authenticated WebSocket v2 endpoint instead of ws-auth.kraken.com."_s,
         u"URL"_s);
+    const QCommandLineOption futuresUrl(
+        u"futures-url"_s,
+        u"Kraken-Futures-compatible REST v3 endpoint instead of futures.kraken.com (e.g. "
+        "krakenterm-cli sim's KRAKEN_FUTURES_URL)."_s,
+        u"URL"_s);
+    const QCommandLineOption futuresWsUrl(
+        u"futures-ws-url"_s, u"Futures WebSocket v1 endpoint instead of futures.kraken.com's."_s,
+        u"URL"_s);
+    const QCommandLineOption futuresDemo(
+        u"futures-demo"_s,
+        u"Trade Futures on Kraken's demo environment (demo-futures.kraken.com), with demo keys."_s);
     const QCommandLineOption journal(
         u"journal"_s, u"Order journal (SQLite) to use instead of the profile's own."_s, u"FILE"_s);
     const QCommandLineOption quitAfterLive(
@@ -61,7 +72,8 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     const QCommandLineOption screenshotDelay(
         u"screenshot-delay"_s, u"Milliseconds after live before the grab."_s, u"MS"_s);
     parser.addOptions({paper, profile, layout, symbol, depth, step, seed, settings, keys, journal,
-                       restUrl, wsUrl, wsAuthUrl, quitAfterLive, screenshot, screenshotDelay});
+                       restUrl, wsUrl, wsAuthUrl, futuresUrl, futuresWsUrl, futuresDemo,
+                       quitAfterLive, screenshot, screenshotDelay});
     if (!parser.parse(arguments)) {
         *message = parser.errorText();
         return false;
@@ -96,7 +108,9 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
     const std::pair<const QCommandLineOption *, QUrl *> endpoints[] = {
         {&restUrl, &o.mainnetRestUrl},
         {&wsUrl, &o.mainnetWsUrl},
-        {&wsAuthUrl, &o.mainnetWsAuthUrl}};
+        {&wsAuthUrl, &o.mainnetWsAuthUrl},
+        {&futuresUrl, &o.futuresRestUrl},
+        {&futuresWsUrl, &o.futuresWsUrl}};
     for (const auto &[option, url] : endpoints) {
         if (!parser.isSet(*option))
             continue;
@@ -106,6 +120,15 @@ bool TerminalOptions::parse(const QStringList &arguments, TerminalOptions *out, 
                                parser.value(*option) + u"'"_s);
             return false;
         }
+    }
+    o.futuresDemo = parser.isSet(futuresDemo);
+    if (o.futuresRestUrl.isEmpty() != o.futuresWsUrl.isEmpty()) {
+        *message = u"--futures-url and --futures-ws-url go together"_s;
+        return false;
+    }
+    if (o.futuresDemo && !o.futuresRestUrl.isEmpty()) {
+        *message = u"--futures-demo picks Kraken's demo; it cannot go with --futures-url"_s;
+        return false;
     }
     if (parser.isSet(symbol))
         o.symbol = parser.value(symbol).toUpper();

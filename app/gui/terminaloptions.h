@@ -30,6 +30,12 @@ struct TerminalOptions {
     // Mainnet endpoints (empty = api.kraken.com / ws.kraken.com): a proxy, or a test that
     // needs Kraken to be unreachable.
     QUrl mainnetRestUrl, mainnetWsUrl, mainnetWsAuthUrl;
+    // Kraken Futures for the mainnet profile: its environment (demo-futures.kraken.com with
+    // --futures-demo), or a compatible venue's REST v3 and WebSocket v1 URLs. Futures stays
+    // off when --rest-url points Spot elsewhere and no Futures URL is given: a stand-in venue
+    // must not quietly mix with Kraken's real one.
+    bool futuresDemo = false;
+    QUrl futuresRestUrl, futuresWsUrl;
     // "Kraken mainnet", or the REST endpoint's host:port when one was given.
     QString venueName() const;
     int startTimeoutMs = 15000; // the feed's start bound before it reports unreachable

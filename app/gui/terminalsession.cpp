@@ -1,5 +1,7 @@
 #include "terminalsession.h"
 
+#include "futuresdesk.h"
+#include "kraken/futures/futuresendpoints.h"
 #include "kraken/keychain/credentialresolver.h"
 #include "kraken/keychain/credentialstore.h"
 #include "kraken/sim/simconfig.h"
@@ -9,6 +11,7 @@
 #include "model/balancesmodel.h"
 #include "model/candlemodel.h"
 #include "model/fillsmodel.h"
+#include "model/futurestradingservice.h"
 #include "model/laddermodel.h"
 #include "model/marketfeed.h"
 #include "model/ordersmodel.h"
@@ -37,6 +40,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -123,8 +127,24 @@ void TerminalSession::start() {
     config.bookDepth = m_options.bookDepth;
     config.refreshHz = m_options.refreshHz;
     config.startTimeoutMs = m_options.startTimeoutMs;
+    if (const auto futures = mainnetFuturesEndpoints()) {
+        config.futuresRestUrl = futures->rest;
+        config.futuresWsUrl = futures->ws;
+        config.futuresChartsUrl = futures->charts;
+    }
     startFeed(config);
     startMainnetTrading();
+    startMainnetFuturesTrading();
+}
+
+std::optional<kraken::futures::FuturesEndpoints> TerminalSession::mainnetFuturesEndpoints() const {
+    using kraken::futures::FuturesEndpoints;
+    if (!m_options.futuresRestUrl.isEmpty())
+        return FuturesEndpoints::at(m_options.futuresRestUrl, m_options.futuresWsUrl);
+    if (!m_options.mainnetRestUrl.isEmpty() && !m_options.futuresDemo)
+        return std::nullopt; // Spot points at a stand-in venue: no real Futures beside it
+    return FuturesEndpoints::of(m_options.futuresDemo ? kraken::FuturesEnvironment::Demo
+                                                      : kraken::FuturesEnvironment::Mainnet);
 }
 
 void TerminalSession::startPaper() {
@@ -138,23 +158,32 @@ void TerminalSession::startPaper() {
     connect(m_paperThread, &QThread::finished, m_paper, &QObject::deleteLater);
     connect(
         m_paper, &PaperHost::started, this,
-        [this](const QUrl &rest, const QUrl &ws, const QUrl &wsAuth) {
+        [this](const PaperEndpoints &e) {
+            const QUrl &rest = e.rest;
             m_paperRest = rest;
             // The built-in paper account trades; its journal lives for this run only, as the
             // paper exchange starts afresh every time.
             const kraken::sim::SimAccount account =
                 kraken::sim::SimConfig::builtIn().accounts.front();
             m_paperJournalDir = std::make_unique<QTemporaryDir>();
-            startTrading(rest, wsAuth,
+            startTrading(rest, e.wsAuth,
                          kraken::Credentials(account.apiKey, account.secret.toLatin1()),
                          m_options.journalPath.isEmpty()
                              ? m_paperJournalDir->filePath(u"paper-journal.sqlite"_s)
                              : m_options.journalPath,
                          true);
+            // The paper account's Futures keys: a journal of its own, next to the Spot one.
+            startFuturesTrading(
+                e.futuresRest, e.futuresWs,
+                kraken::Credentials(account.futuresApiKey, account.futuresSecret.toLatin1()),
+                m_paperJournalDir->filePath(u"paper-futures-journal.sqlite"_s), true);
             Q_EMIT paperStarted(rest);
             model::MarketFeedConfig config;
             config.restUrl = rest;
-            config.wsUrl = ws;
+            config.wsUrl = e.ws;
+            config.futuresRestUrl = e.futuresRest;
+            config.futuresWsUrl = e.futuresWs;
+            config.futuresChartsUrl = e.futuresCharts;
             config.limitPublicCalls = false;
             config.bookDepth = m_options.bookDepth;
             config.refreshHz = m_options.refreshHz;
@@ -239,6 +268,8 @@ void TerminalSession::stopPaper() {
 
 void TerminalSession::shutdown() {
     m_liveCheck->stop();
+    if (m_futuresDesk)
+        m_futuresDesk->stop();
     stopTrading();
     stopFeed();
     stopPaper();
@@ -248,6 +279,7 @@ void TerminalSession::switchToPaper() {
     if (m_profile == TerminalOptions::Profile::Paper && m_paper)
         return;
     m_window->hideBanner();
+    m_futuresDesk->stop();
     stopTrading();
     stopFeed();
     clearModels();
@@ -275,6 +307,7 @@ void TerminalSession::onInstruments(const QList<kraken::Instrument> &instruments
     m_watchlist->setInstruments(instruments);
     m_orders->setInstruments(instruments);
     m_fills->setInstruments(instruments);
+    m_futuresDesk->setInstruments(instruments);
     if (instruments.isEmpty())
         return;
     QString symbol = m_window->linkHub()->symbol(FeedGroup);
@@ -295,7 +328,18 @@ void TerminalSession::focus(const QString &symbol) {
     m_symbol = symbol;
     for (const kraken::Instrument &i : std::as_const(m_instruments)) {
         if (i.symbol() == symbol) {
-            m_window->tradingPanels().ticket->setInstrument(i);
+            // Each venue's ticket keeps its own market: a contract never lands on the Spot
+            // ticket, nor a pair on the Futures one.
+            if (i.isFutures())
+                m_futuresDesk->focus(symbol);
+            else
+                m_window->tradingPanels().ticket->setInstrument(i);
+            // The two tickets share a tab by default: bring forward the one that trades the
+            // new symbol, unless the trader closed it.
+            QDockWidget *ticket =
+                m_window->dock(i.isFutures() ? u"futuresTicketDock"_s : u"ticketDock"_s);
+            if (ticket && ticket->isVisible())
+                ticket->raise();
             refreshOwnOrders();
             m_ladder->setTickSize(i.tickSize());
             m_trades->setPrecision(i.pairDecimals(), i.lotDecimals());
@@ -326,9 +370,14 @@ void TerminalSession::onBook(const model::BookPtr &book) {
         return;
     m_ladder->setBook(book);
     m_haveBook = !book->bids.empty() && !book->asks.empty();
-    m_window->tradingPanels().ticket->setMarket(
-        book->bids.empty() ? std::nullopt : std::optional(book->price(book->bids.front())),
-        book->asks.empty() ? std::nullopt : std::optional(book->price(book->asks.front())));
+    const auto bid =
+        book->bids.empty() ? std::nullopt : std::optional(book->price(book->bids.front()));
+    const auto ask =
+        book->asks.empty() ? std::nullopt : std::optional(book->price(book->asks.front()));
+    if (focusIsFutures())
+        m_futuresDesk->setTouch(bid, ask);
+    else
+        m_window->tradingPanels().ticket->setMarket(bid, ask);
     m_window->depthChart()->setBook(book);
     Q_EMIT modelsRefreshed();
 }
@@ -386,9 +435,14 @@ QString TerminalSession::liveSummary() const {
     const QString last =
         row < 0 ? QString()
                 : m_watchlist->index(row, model::WatchlistModel::Last).data().toString();
-    return QString(QString::number(m_watchlist->rowCount()) + u" pairs; "_s + m_symbol +
-                   u" last "_s + last + u", ladder bid "_s + bid + u" ask "_s + ask + u", "_s +
-                   QString::number(m_candles->rowCount()) + u" candles ("_s +
+    const auto contracts = std::count_if(m_instruments.cbegin(), m_instruments.cend(),
+                                         [](const kraken::Instrument &i) { return i.isFutures(); });
+    const QString futures = contracts == 0
+                                ? QString()
+                                : QString(u", "_s + QString::number(contracts) + u" contracts"_s);
+    return QString(QString::number(m_instruments.size() - contracts) + u" pairs"_s + futures +
+                   u"; "_s + m_symbol + u" last "_s + last + u", ladder bid "_s + bid + u" ask "_s +
+                   ask + u", "_s + QString::number(m_candles->rowCount()) + u" candles ("_s +
                    QString::number(m_interval) + u"m), "_s + QString::number(m_trades->rowCount()) +
                    u" trades"_s);
 }
@@ -422,6 +476,8 @@ void TerminalSession::buildTrading() {
     }
     connect(m_notifier, &ui::FillNotifier::statusMessage, m_window.get(),
             [this](const QString &text, int ms) { m_window->statusBar()->showMessage(text, ms); });
+    m_futuresDesk = new FuturesDesk(m_window.get(), m_notifier, this);
+    connect(m_futuresDesk, &FuturesDesk::ordersChanged, this, &TerminalSession::refreshOwnOrders);
 
     connect(p.ticket, &ui::OrderTicket::submitRequested, this,
             [this](const kraken::spot::OrderRequest &order) {
@@ -440,6 +496,7 @@ void TerminalSession::buildTrading() {
             });
     connect(p.bar, &ui::TradingBar::deadMansSwitchRequested, this, [this](int seconds) {
         onTradingThread([seconds](model::TradingService *t) { t->setDeadMansSwitch(seconds); });
+        m_futuresDesk->setDeadMansSwitch(seconds);
     });
     connect(m_window.get(), &ui::MainWindow::credentialsRequested, this,
             &TerminalSession::showCredentialsDialog);
@@ -450,6 +507,7 @@ void TerminalSession::buildTrading() {
                                           &fees)) {
             m_window->tradingPanels().ticket->setGuardSettings(guards);
             m_window->tradingPanels().ticket->setFeeRates(fees);
+            m_futuresDesk->setGuardSettings(guards);
         }
     });
     applyGuardSettings();
@@ -459,25 +517,45 @@ void TerminalSession::buildTrading() {
     ui::LadderPanel *ladder = m_window->ladderPanel();
     connect(ladder, &ui::LadderPanel::placeOrderRequested, this,
             [this, t = p.ticket](kraken::spot::Side side, const kraken::Decimal &price) {
+                if (focusIsFutures()) {
+                    m_futuresDesk->placeLimit(side == kraken::spot::Side::Buy, price, false);
+                    return;
+                }
                 m_window->tradingPanels().ticket->prepareLimit(side, price);
                 t->submit();
             });
-    connect(ladder, &ui::LadderPanel::prepareTicketRequested, p.ticket,
-            &ui::OrderTicket::prepareLimit);
+    connect(ladder, &ui::LadderPanel::prepareTicketRequested, this,
+            [this, t = p.ticket](kraken::spot::Side side, const kraken::Decimal &price) {
+                if (focusIsFutures())
+                    m_futuresDesk->placeLimit(side == kraken::spot::Side::Buy, price, true);
+                else
+                    t->prepareLimit(side, price);
+            });
     connect(ladder, &ui::LadderPanel::amendPriceRequested, this,
             [this](const QStringList &ids, const kraken::Decimal &price) {
+                if (focusIsFutures()) {
+                    m_futuresDesk->amendPrice(ids, price);
+                    return;
+                }
                 onTradingThread([ids, price](model::TradingService *t) {
                     for (const QString &cl : ids)
                         t->amend(cl, std::nullopt, price);
                 });
             });
     connect(ladder, &ui::LadderPanel::cancelRequested, this, [this](const QStringList &ids) {
-        onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
+        if (focusIsFutures())
+            m_futuresDesk->cancel(ids);
+        else
+            onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
     });
     // From the ladder, cancel-all means this symbol's orders: the trader is looking at one
     // market (the Trading menu's Cancel all covers every symbol).
     connect(ladder, &ui::LadderPanel::cancelAllRequested, this, [this] {
         const QStringList ids = workingOrders(m_symbol);
+        if (focusIsFutures()) {
+            m_futuresDesk->cancel(ids);
+            return;
+        }
         if (!ids.isEmpty())
             onTradingThread([ids](model::TradingService *t) { t->cancel(ids); });
     });
@@ -493,6 +571,11 @@ void TerminalSession::buildTrading() {
 
 QStringList TerminalSession::workingOrders(const QString &symbol) const {
     QStringList ids;
+    if (m_futuresDesk->isFuturesSymbol(symbol)) {
+        for (const model::OrderRecord &o : m_futuresDesk->workingOrders(symbol))
+            ids << o.clOrdId;
+        return ids;
+    }
     for (int r = 0; r < m_orders->rowCount(); ++r) {
         const model::OrderRecord &o = m_orders->record(r);
         if (o.symbol == symbol && model::isWorking(o.state))
@@ -501,7 +584,15 @@ QStringList TerminalSession::workingOrders(const QString &symbol) const {
     return ids;
 }
 
+bool TerminalSession::focusIsFutures() const {
+    return m_futuresDesk->isFuturesSymbol(m_symbol);
+}
+
 void TerminalSession::refreshOwnOrders() {
+    if (focusIsFutures()) {
+        m_ladder->setOwnOrders(m_futuresDesk->workingOrders(m_symbol));
+        return;
+    }
     QList<model::OrderRecord> mine;
     for (int r = 0; r < m_orders->rowCount(); ++r) {
         const model::OrderRecord &o = m_orders->record(r);
@@ -521,6 +612,7 @@ void TerminalSession::applyGuardSettings() {
     const ui::GuardSettingsStore store(m_settings.get());
     m_window->tradingPanels().ticket->setGuardSettings(store.load(guardProfile()));
     m_window->tradingPanels().ticket->setFeeRates(store.loadFees(guardProfile()));
+    m_futuresDesk->setGuardSettings(store.load(guardProfile()));
 }
 
 void TerminalSession::onTradingThread(std::function<void(model::TradingService *)> fn) {
@@ -597,8 +689,13 @@ void TerminalSession::startTrading(const QUrl &restUrl, const QUrl &wsAuthUrl,
             m_notifier->notify(fills);
         },
         q);
-    connect(m_trading, &TradingService::balancesChanged, m_balances,
-            &model::BalancesModel::setBalances, q);
+    connect(
+        m_trading, &TradingService::balancesChanged, this,
+        [this](const QList<model::BalanceRecord> &balances) {
+            m_balances->setBalances(balances);
+            m_futuresDesk->setSpotBalances(balances);
+        },
+        q);
     connect(m_trading, &TradingService::connectionChanged, p.bar,
             &ui::TradingBar::setConnectionState, q);
     connect(m_trading, &TradingService::deadMansSwitchChanged, p.bar,
@@ -630,6 +727,77 @@ void TerminalSession::startTrading(const QUrl &restUrl, const QUrl &wsAuthUrl,
     QMetaObject::invokeMethod(m_trading, &TradingService::start, q);
 }
 
+void TerminalSession::startFuturesTrading(const QUrl &restUrl, const QUrl &wsUrl,
+                                          const kraken::Credentials &credentials,
+                                          const QString &journalPath, bool paper) {
+    model::FuturesTradingServiceConfig config;
+    config.restUrl = restUrl;
+    config.wsUrl = wsUrl;
+    config.historyUrl = kraken::futures::FuturesEndpoints::at(restUrl, wsUrl).history;
+    config.credentials = credentials;
+    config.journalPath = journalPath;
+    config.persistNonce = !paper;
+    m_futuresDesk->start(config);
+}
+
+void TerminalSession::startMainnetFuturesTrading() {
+    const auto endpoints = mainnetFuturesEndpoints();
+    if (!endpoints) {
+        m_futuresDesk->setUnavailable(u"Futures is off: --rest-url without --futures-url"_s);
+        return;
+    }
+    const bool named = !m_options.keysProfile.isEmpty();
+    const QString profile = named ? m_options.keysProfile : u"default"_s;
+    const auto wanted = m_options.futuresDemo ? kraken::FuturesEnvironment::Demo
+                                              : kraken::FuturesEnvironment::Mainnet;
+    m_keyResolver->resolve(
+        profile, kraken::keychain::Venue::Futures, this,
+        [this, profile, wanted,
+         endpoints = *endpoints](const kraken::keychain::CredentialResolver::Resolution &r) {
+            if (m_profile != TerminalOptions::Profile::Mainnet || m_futuresDesk->isRunning())
+                return;
+            if (!r.credentials) {
+                m_futuresDesk->setUnavailable(
+                    QString(u"no Futures API keys for profile \""_s + profile + u"\""_s));
+                return;
+            }
+            QString journal = m_options.journalPath;
+            if (journal.isEmpty()) {
+                const QString dir =
+                    QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+                QDir().mkpath(dir);
+                journal = dir + u"/futures-journal-"_s + profile + u".sqlite"_s;
+            } else {
+                journal += u".futures"_s; // never the Spot journal: another account
+            }
+            const kraken::Credentials credentials = *r.credentials;
+            const bool venueGiven = !m_options.futuresRestUrl.isEmpty();
+            if (r.source != kraken::keychain::CredentialResolver::Source::Keychain || venueGiven) {
+                startFuturesTrading(endpoints.rest, endpoints.ws, credentials, journal, false);
+                return;
+            }
+            // Keys from the keychain carry their environment: demo keys never work on
+            // mainnet (nor the reverse), so a mismatch is said instead of failing to sign.
+            m_keyStore->listProfiles(this, [this, profile, wanted, endpoints, credentials,
+                                            journal](const kraken::keychain::KeychainStatus &,
+                                                     const kraken::keychain::ProfileIndex &index) {
+                if (m_futuresDesk->isRunning())
+                    return;
+                const auto env = index.futuresEnvironment(profile);
+                if (env != wanted) {
+                    m_futuresDesk->setUnavailable(
+                        QString(u"the Futures keys of profile \""_s + profile + u"\" are for "_s +
+                                kraken::futuresEnvironmentId(env) +
+                                (env == kraken::FuturesEnvironment::Demo
+                                     ? u": start with --futures-demo"_s
+                                     : u": start without --futures-demo"_s)));
+                    return;
+                }
+                startFuturesTrading(endpoints.rest, endpoints.ws, credentials, journal, false);
+            });
+        });
+}
+
 void TerminalSession::stopTrading() {
     if (!m_trading)
         return;
@@ -645,6 +813,7 @@ void TerminalSession::stopTrading() {
     m_orders->resetOrders({});
     m_fills->resetFills({});
     m_balances->setBalances({});
+    m_futuresDesk->setSpotBalances({});
     m_window->tradingPanels().bar->setConnectionState(u"not connected"_s, false);
 }
 
@@ -669,6 +838,8 @@ void TerminalSession::showCredentialsDialog() {
         if (m_profile == TerminalOptions::Profile::Mainnet) {
             stopTrading();
             startMainnetTrading();
+            m_futuresDesk->stop();
+            startMainnetFuturesTrading();
         }
     };
     connect(dialog, &ui::CredentialsDialog::saved, this, restart);

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QSettings;
 class QTemporaryDir;
@@ -49,8 +50,13 @@ class FillNotifier;
 class MainWindow;
 } // namespace ui
 
+namespace kraken::futures {
+struct FuturesEndpoints;
+}
+
 namespace app {
 
+class FuturesDesk;
 class PaperHost;
 
 class TerminalSession : public QObject {
@@ -86,6 +92,8 @@ public:
     model::BalancesModel *balancesModel() const { return m_balances; }
     // Trading: true once the order manager has reconciled with the exchange.
     bool isTradingReady() const { return m_tradingReady; }
+    // The Kraken Futures account: its blotters, positions, account summary and ticket.
+    FuturesDesk *futuresDesk() const { return m_futuresDesk; }
 
     // True once the watchlist has prices, the ladder both sides, the chart bars and the
     // tape trades, all for the focused symbol.
@@ -122,6 +130,14 @@ private:
                       const kraken::Credentials &credentials, const QString &journalPath,
                       bool paper);
     void startMainnetTrading();
+    // Futures: the mainnet profile's environment (or the venue given on the command line),
+    // nullopt when Futures is off for this run.
+    std::optional<kraken::futures::FuturesEndpoints> mainnetFuturesEndpoints() const;
+    void startFuturesTrading(const QUrl &restUrl, const QUrl &wsUrl,
+                             const kraken::Credentials &credentials, const QString &journalPath,
+                             bool paper);
+    void startMainnetFuturesTrading();
+    bool focusIsFutures() const;
     void stopTrading();
     void showCredentialsDialog();
     // --rest-url, or Kraken's own REST address.
@@ -160,6 +176,7 @@ private:
     model::TradingService *m_trading = nullptr;
     std::unique_ptr<QTemporaryDir> m_paperJournalDir;
     bool m_tradingReady = false;
+    FuturesDesk *m_futuresDesk = nullptr;
 
     QList<kraken::Instrument> m_instruments;
     QString m_symbol;

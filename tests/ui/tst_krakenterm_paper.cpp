@@ -97,9 +97,11 @@ void TestKrakentermPaper::liveDataInEveryPanel() {
     QCOMPARE(w->windowTitle(), u"KrakenTerm — Paper"_s);
     QCOMPARE(session.focusSymbol(), u"BTC/USD"_s);
 
-    // Watchlist: every built-in pair, BTC/USD priced.
+    // Watchlist: every built-in pair and every tradeable paper Futures contract (PF_XBTUSD,
+    // PF_ETHUSD, PI_XBTUSD and the month's FI_XBTUSD), BTC/USD priced.
     QTableView *watch = w->watchlistPanel()->view();
-    QCOMPARE(watch->model()->rowCount(), 7);
+    QCOMPARE(watch->model()->rowCount(), 7 + 4);
+    QVERIFY(session.watchlistModel()->rowOf(u"PF_XBTUSD"_s) >= 0);
     const int btcRow = session.watchlistModel()->rowOf(u"BTC/USD"_s);
     const QString last =
         session.watchlistModel()->index(btcRow, model::WatchlistModel::Last).data().toString();
@@ -213,7 +215,7 @@ void TestKrakentermPaper::unreachableOffersPaper() {
     QCOMPARE(session.profile(), app::TerminalOptions::Profile::Paper);
     QCOMPARE(w->windowTitle(), u"KrakenTerm — Paper"_s);
     QTRY_VERIFY_WITH_TIMEOUT(session.hasLiveData(), LiveBoundMs);
-    QCOMPARE(session.watchlistModel()->rowCount(), 7);
+    QCOMPARE(session.watchlistModel()->rowCount(), 7 + 4);
 }
 
 void TestKrakentermPaper::binaryQuitAfterLive() {
@@ -229,7 +231,7 @@ void TestKrakentermPaper::binaryQuitAfterLive() {
     QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
              qPrintable(QString::fromUtf8(p.readAllStandardError())));
     QVERIFY2(out.startsWith(u"krakenterm: live after "_s), qPrintable(out));
-    QVERIFY2(out.contains(u"7 pairs; BTC/USD last "_s), qPrintable(out));
+    QVERIFY2(out.contains(u"7 pairs, 4 contracts; BTC/USD last "_s), qPrintable(out));
     QVERIFY2(out.contains(u" trades"_s), qPrintable(out));
 
     // Bad arguments: exit 2 with a message, no window.
