@@ -297,13 +297,13 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(*position(u"PF_XBTUSD"_s)->unrealizedPnl,
                                   m_ex->futures().unrealizedPnl(m_account, u"PF_XBTUSD"_s), kWait);
         // Margin: the flex account, with initial margin for the position.
-        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(m_manager->margins().cbegin(),
-                                             m_manager->margins().cend(),
-                                             [](const model::MarginRecord &m) {
-                                                 return m.account == u"flex"_s && m.initialMargin &&
-                                                        !m.initialMargin->isZero();
-                                             }),
-                                 kWait);
+        auto flexMarginInUse = [this] {
+            const QList<model::MarginRecord> margins = m_manager->margins();
+            return std::any_of(margins.cbegin(), margins.cend(), [](const model::MarginRecord &m) {
+                return m.account == u"flex"_s && m.initialMargin && !m.initialMargin->isZero();
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(flexMarginInUse(), kWait);
 
         // ioc larger than the ask: 4.99 trade, Kraken cancels the rest in the same answer.
         auto big = order(FuturesOrderType::ImmediateOrCancel, FuturesSide::Buy, "6");
