@@ -8,6 +8,8 @@
 
 #include "app/gui/futuresdesk.h"
 #include "app/gui/terminalsession.h"
+#include "kraken/sim/futuresengine.h"
+#include "kraken/sim/paperexchange.h"
 #include "model/accountsummarymodel.h"
 #include "model/candlemodel.h"
 #include "model/fillsmodel.h"
@@ -29,6 +31,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
@@ -89,6 +92,7 @@ class TestFuturesPaper : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void watchTradeAndFlatten();
+    void restartAgainstAPersistentFuturesVenue();
 };
 
 void TestFuturesPaper::watchTradeAndFlatten() {
@@ -155,19 +159,20 @@ void TestFuturesPaper::watchTradeAndFlatten() {
     QTRY_VERIFY_WITH_TIMEOUT(!ticket->hasErrors(), Bound);
     confirmNextDialog();
     ticket->submit();
-    QTRY_COMPARE_WITH_TIMEOUT(desk->fillsModel()->rowCount(), 1, Bound);
+    // The market moves on paper: the order may take more than one level, so more than one fill.
+    QTRY_VERIFY_WITH_TIMEOUT(rowOfState(orders, OrderState::Filled) >= 0, Bound);
+    QTRY_VERIFY_WITH_TIMEOUT(desk->fillsModel()->rowCount() >= 1, Bound);
     model::PositionsModel *positions = desk->positionsModel();
     QTRY_COMPARE_WITH_TIMEOUT(positions->rowCount(), 1, Bound);
-    QTRY_VERIFY_WITH_TIMEOUT(positions->index(0, 0)
-                                 .data(model::PositionsModel::RecordRole)
-                                 .value<model::PositionRecord>()
-                                 .markPrice.has_value(),
+    auto position = [positions] {
+        return positions->index(0, 0)
+            .data(model::PositionsModel::RecordRole)
+            .value<model::PositionRecord>();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(position().size == dec("0.01") && position().markPrice.has_value(),
                              Bound);
-    const model::PositionRecord pos = positions->index(0, 0)
-                                          .data(model::PositionsModel::RecordRole)
-                                          .value<model::PositionRecord>();
+    const model::PositionRecord pos = position();
     QCOMPARE(pos.symbol, Contract);
-    QCOMPARE(pos.size, dec("0.01"));
     QVERIFY(pos.entryPrice > dec("50000"));
     // The account summary holds the Futures flex account next to the Spot balances.
     model::AccountSummaryModel *account = desk->accountModel();
@@ -181,13 +186,97 @@ void TestFuturesPaper::watchTradeAndFlatten() {
     QTRY_VERIFY_WITH_TIMEOUT(hasRow(int(model::AccountSummaryModel::VenueKind::Spot)), Bound);
     QTRY_VERIFY_WITH_TIMEOUT(hasRow(int(model::AccountSummaryModel::VenueKind::Futures)), Bound);
 
+    const int fillsAfterBuy = desk->fillsModel()->rowCount();
+
     // Close from the positions panel: a reduce-only market sell of the whole size.
     ui::PositionsPanel *panel = w->futuresPanels().positions;
     panel->setConfirmer([](const QString &) { return true; });
     panel->findChild<QTableView *>()->selectRow(0);
     panel->closeSelected();
     QTRY_COMPARE_WITH_TIMEOUT(positions->rowCount(), 0, Bound);
-    QTRY_COMPARE_WITH_TIMEOUT(desk->fillsModel()->rowCount(), 2, Bound);
+    QTRY_VERIFY_WITH_TIMEOUT(desk->fillsModel()->rowCount() > fillsAfterBuy, Bound);
+    const model::OrderRecord close = orderAt(orders, orders->rowCount() - 1);
+    QVERIFY(close.reduceOnly);
+    QCOMPARE(close.side, model::OrderSide::Sell);
+    QCOMPARE(close.qty, dec("0.01"));
+}
+
+void TestFuturesPaper::restartAgainstAPersistentFuturesVenue() {
+    // A Kraken-Futures-compatible venue that outlives the terminal (the paper exchange in this
+    // process, as `krakenterm-cli sim --state` would be) named by --futures-url, Futures keys
+    // from the environment (no keychain here), and the same journal across two lives.
+    kraken::sim::PaperExchange ex(kraken::sim::SimConfig::builtIn());
+    ex.setStepInterval(0);
+    QVERIFY(ex.start(0, 0, 0));
+    const kraken::sim::SimAccount account = ex.config().accounts.front();
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/kt-no-bus");
+    qputenv("KRAKEN_SPOT_API_KEY", account.apiKey.toUtf8());
+    qputenv("KRAKEN_SPOT_API_SECRET", account.secret.toUtf8());
+    qputenv("KRAKEN_FUTURES_API_KEY", account.futuresApiKey.toUtf8());
+    qputenv("KRAKEN_FUTURES_API_SECRET", account.futuresSecret.toUtf8());
+    QTemporaryDir dir;
+    app::TerminalOptions o;
+    o.profile = app::TerminalOptions::Profile::Mainnet;
+    o.settingsPath = dir.filePath(u"kt.ini"_s);
+    o.journalPath = dir.filePath(u"journal.sqlite"_s);
+    o.mainnetRestUrl = ex.restUrl();
+    o.mainnetWsUrl = ex.wsUrl();
+    o.mainnetWsAuthUrl = ex.wsAuthUrl();
+    o.futuresRestUrl = ex.futuresRestUrl();
+    o.futuresWsUrl = ex.futuresWsUrl();
+
+    QString resting;
+    {
+        app::TerminalSession first(o);
+        first.window()->show();
+        first.start();
+        app::FuturesDesk *desk = first.futuresDesk();
+        QTRY_VERIFY_WITH_TIMEOUT(desk->isReady(), Bound);
+        QTRY_VERIFY_WITH_TIMEOUT(first.watchlistModel()->rowOf(Contract) >= 0, Bound);
+        first.window()->linkHub()->setSymbol(app::TerminalSession::FeedGroup, Contract);
+        ui::FuturesTicket *ticket = first.window()->futuresPanels().ticket;
+        QTRY_COMPARE_WITH_TIMEOUT(ticket->instrument().symbol(), Contract, Bound);
+        ticket->prepareBuy();
+        setType(ticket, kraken::futures::FuturesOrderType::Limit);
+        field(ticket, "size")->setText(u"0.0200"_s);
+        field(ticket, "limitPrice")->setText(u"50000"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(!ticket->hasErrors(), Bound);
+        confirmNextDialog();
+        ticket->submit();
+        QTRY_VERIFY_WITH_TIMEOUT(rowOfState(desk->ordersModel(), OrderState::Open) == 0, Bound);
+        resting = orderAt(desk->ordersModel(), 0).clOrdId;
+        // The terminal goes away here.
+    }
+    QVERIFY(QFile::exists(o.journalPath + u".futures"_s)); // never the Spot journal
+    // While it is gone: the resting order is cancelled on the web and another one placed.
+    QCOMPARE(ex.futures().cancelOrder(account.id, {}, resting).status, u"cancelled"_s);
+    kraken::sim::FuturesOrderParams web;
+    web.orderType = u"lmt"_s;
+    web.symbol = Contract;
+    web.side = u"sell"_s;
+    web.size = dec("0.03");
+    web.limitPrice = dec("80000");
+    const kraken::sim::FuturesResult placed = ex.futures().sendOrder(account.id, web);
+    QCOMPARE(placed.status, u"placed"_s);
+
+    app::TerminalSession second(o);
+    second.window()->show();
+    second.start();
+    app::FuturesDesk *desk = second.futuresDesk();
+    QTRY_VERIFY_WITH_TIMEOUT(desk->isReady(), Bound);
+    model::OrdersModel *orders = desk->ordersModel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        orders->find(resting) && orders->find(resting)->state == OrderState::Cancelled, Bound);
+    const QString adopted = u"ext:"_s + placed.orderId;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        orders->find(adopted) && orders->find(adopted)->state == OrderState::Open, Bound);
+    QCOMPARE(orders->rowCount(), 2);
+    QCOMPARE(second.ordersModel()->rowCount(), 0);
+    // The adopted order is the trader's to cancel, by its Kraken order id.
+    desk->cancel({adopted});
+    QTRY_VERIFY_WITH_TIMEOUT(orders->find(adopted)->state == OrderState::Cancelled, Bound);
+    QVERIFY(ex.futures().openOrders(account.id).empty());
+    second.shutdown();
 }
 
 QTEST_MAIN(TestFuturesPaper)
